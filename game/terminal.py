@@ -1,0 +1,348 @@
+"""Playing a scenario in the terminal (`pandore play SCENARIO --text`).
+
+The same controller as the window in spirit: it keeps a Playthrough, calls
+the engine for every choice and renders states and events as text. Input
+and output are passed in, so tests drive it with strings.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import textwrap
+from dataclasses import dataclass
+from typing import Callable, TextIO
+
+from game.engine import (
+    ChoiceView,
+    GaugeChanged,
+    Playthrough,
+    Rejected,
+    Scenario,
+    resolve_text,
+    visible_choices,
+)
+from game.engine.model import render_text
+from game.i18n import t
+
+
+class ChoicePickError(Exception):
+    """A --choices entry that cannot be played (exit 2)."""
+
+
+def pick(scenario: Scenario, pt: Playthrough, token: str, lang: str) -> str:
+    """Map a --choices token (an id or a 1-based number among shown choices) to a choice id."""
+    shown = visible_choices(scenario, pt.state)
+    node = pt.state.node
+    token = token.strip()
+    if token.isdigit():
+        n = int(token)
+        if not 1 <= n <= len(shown):
+            raise ChoicePickError(t("cli.bad_choice_number", lang, n=n, node=node, count=len(shown)))
+        view = shown[n - 1]
+    else:
+        view = next((v for v in shown if v.id == token), None)
+        if view is None:
+            ids = scenario.choice_ids(node)
+            if token in ids:
+                raise ChoicePickError(t("cli.bad_choice_hidden", lang, choice=token, node=node))
+            from game.engine.model import did_you_mean
+
+            hint = did_you_mean(token, [v.id for v in shown])
+            raise ChoicePickError(t("cli.bad_choice_unknown", lang, choice=token, node=node) + (f" ({hint})" if hint else ""))
+    if not view.available:
+        raise ChoicePickError(t("cli.bad_choice_disabled", lang, choice=view.id, node=node))
+    return view.id
+
+
+def result_json(pt: Playthrough) -> dict:
+    """The `--json` object of DESIGN.md."""
+    st = pt.state
+    return {
+        "scenario": pt.scenario.id,
+        "language": pt.scenario.language,
+        "seed": pt.seed,
+        "ending": st.ending,
+        "gauges": st.gauges,
+        "variables": st.variables,
+        "path": [{"node": n, "choice": c} for n, c in pt.path],
+    }
+
+
+@dataclass
+class TerminalPlayer:
+    scenario: Scenario
+    seed: int
+    out: TextIO = sys.stdout
+    lang: str = "fr"
+    command: str = "pandore play"
+    width: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.width:
+            self.width = max(40, min(100, shutil.get_terminal_size((88, 24)).columns))
+        self.pt = Playthrough.start(self.scenario, self.seed)
+
+    # ---- output helpers -------------------------------------------------
+    def say(self, text: str = "", indent: int = 0) -> None:
+        if not text:
+            print("", file=self.out)
+            return
+        pad = " " * indent
+        for para in text.split("\n"):
+            wrapped = textwrap.fill(para, self.width, initial_indent=pad, subsequent_indent=pad) if para.strip() else ""
+            print(wrapped, file=self.out)
+
+    def rule(self, char: str = "─") -> None:
+        print(char * self.width, file=self.out)
+
+    def replay_command(self) -> str:
+        ids = ",".join(self.pt.choices)
+        return f"{self.command} --text --seed {self.seed}" + (f" --choices {ids}" if ids else "")
+
+    # ---- screens ----------------------------------------------------------
+    def intro(self) -> None:
+        sc = self.scenario
+        self.rule("═")
+        self.say(sc.title.upper())
+        if sc.summary:
+            self.say(sc.summary)
+        self.rule("═")
+        meta = []
+        if sc.duration_minutes:
+            meta.append(t("term.duration", self.lang, minutes=sc.duration_minutes))
+        if sc.audience:
+            meta.append(t("term.audience", self.lang, tags=", ".join(sc.audience)))
+        if meta:
+            self.say(" · ".join(meta))
+        if sc.content_warning:
+            self.say()
+            self.say("⚠ " + t("term.warning", self.lang, text=sc.content_warning))
+            self.say(t("term.step_out", self.lang), indent=2)
+        if sc.objectives:
+            self.say()
+            self.say(t("term.objectives", self.lang) + " :" if self.lang == "fr" else t("term.objectives", self.lang) + ":")
+            for o in sc.objectives:
+                self.say("• " + o, indent=2)
+        self.say()
+        self.say(self._colon(t("term.gauges", self.lang)) + " " + " · ".join(
+            f"{g.label} {self.pt.state.gauges[name]}" for name, g in sc.gauges.items()))
+
+    def _colon(self, word: str) -> str:
+        return f"{word} :" if self.lang == "fr" else f"{word}:"
+
+    def show_node(self) -> list[ChoiceView]:
+        sc, st = self.scenario, self.pt.state
+        node = sc.nodes[st.node]
+        self.say()
+        self.rule()
+        if node.title:
+            self.say(render_text(node.title, st.env).upper())
+        if node.view == "sms" and node.messages:
+            for m in node.messages:
+                who = t("term.sent", self.lang) if m.sent else m.from_
+                stamp = f" · {m.at}" if m.at else ""
+                line = f"{who}{stamp}"
+                body = render_text(m.text, st.env)
+                if m.sent:
+                    self.say(f"{line:>{self.width - 4}}")
+                    self.say(f"» {body}", indent=self.width // 3)
+                else:
+                    self.say(f"[{line}]")
+                    self.say(f"« {body} »" if self.lang == "fr" else f"“{body}”", indent=2)
+            self.say()
+        if node.view == "dashboard" and node.panel:
+            p = node.panel
+            self.say(f"┌ {render_text(p.title, st.env)}")
+            if p.subject:
+                self.say(f"│ {p.subject}")
+            if p.score is not None:
+                self.say(f"│ Score : {p.score}/{p.score_max}" if self.lang == "fr" else f"│ Score: {p.score}/{p.score_max}")
+            for c in p.criteria:
+                self.say(f"│   {c.label} : {c.value}" if self.lang == "fr" else f"│   {c.label}: {c.value}")
+            if p.recommendation:
+                self.say(f"│ → {p.recommendation}")
+            if p.confidence is not None:
+                self.say(f"│ {'Confiance' if self.lang == 'fr' else 'Confidence'} : {p.confidence} %"
+                         if self.lang == "fr" else f"│ Confidence: {p.confidence}%")
+            self.say("└")
+            self.say()
+        if node.view == "visio" and node.participants:
+            tiles = []
+            for part in node.participants:
+                mark = {"good": "●", "unstable": "◐", "lost": "○"}[part.connection]
+                tiles.append(f"[{mark} {part.name}{' — ' + part.role if part.role else ''}]")
+            self.say("  ".join(tiles))
+            self.say()
+        text = resolve_text(sc, st, node.text)
+        if text:
+            self.say(text.strip())
+        shown = visible_choices(sc, st)
+        self.say()
+        for i, v in enumerate(shown, 1):
+            if v.available:
+                self.say(f"{i}. {v.text}", indent=2)
+            else:
+                hint = f" — {v.hint}" if v.hint else ""
+                self.say(f"{i}. ({t('term.unavailable', self.lang)}) {v.text}{hint}", indent=2)
+        return shown
+
+    def show_step(self, before: Playthrough) -> None:
+        """Feedback and gauge changes of the last choice."""
+        sc = self.scenario
+        node = sc.nodes[before.state.node]
+        cid = self.pt.choices[-1]
+        idx = sc.choice_ids(before.state.node).index(cid)
+        choice = node.choices[idx]
+        events = self.pt.events[-1]
+        if node.view == "sms" and choice.reply:
+            self.say(f"» {render_text(choice.reply, before.state.env)}", indent=self.width // 3)
+        self.say()
+        fb = []
+        if choice.feedback:
+            fb.append(render_text(choice.feedback, before.state.env))
+        for e in events:
+            if e.kind == "outcome_drawn":
+                out = choice.outcomes[e.outcome]
+                if out.feedback:
+                    fb.append(render_text(out.feedback, before.state.env))
+        for f in fb:
+            self.say("→ " + f, indent=2)
+        old, new = before.state.gauges, self.pt.state.gauges
+        labels = {n: g.label for n, g in sc.gauges.items()}
+        w = max(len(x) for x in labels.values())
+        for name in sc.gauges:
+            a, b = old[name], new[name]
+            change = f"{a} → {b} ({b - a:+d})" if a != b else f"{b}"
+            self.say(f"{labels[name]:<{w}}  {_bar(b, sc.gauges[name].min, sc.gauges[name].max)}  {change}", indent=2)
+
+    def show_ending(self) -> None:
+        sc, st = self.scenario, self.pt.state
+        end = sc.endings[st.ending]
+        self.say()
+        self.rule("═")
+        self.say(t("term.ending", self.lang, title=end.title).upper() + f"  ({t('term.tone.' + end.tone, self.lang)})")
+        self.rule("═")
+        text = resolve_text(sc, st, end.text)
+        if text:
+            self.say(text.strip())
+        self.debrief()
+
+    def debrief(self) -> None:
+        sc, st = self.scenario, self.pt.state
+        self.say()
+        self.say(t("term.debrief", self.lang).upper())
+        self.say()
+        self.say(self._colon(t("term.what_weighed", self.lang)))
+        texts = {}
+        for nid, node in sc.nodes.items():
+            for cid, ch in zip(sc.choice_ids(nid), node.choices):
+                texts[(nid, cid)] = render_text(ch.text, st.env)
+        for name, g in sc.gauges.items():
+            contrib: dict[str, int] = {}
+            for e in self.pt.all_events():
+                if isinstance(e, GaugeChanged) and e.gauge == name:
+                    c = e.cause
+                    if c.kind in ("choice", "outcome"):
+                        label = f"« {texts[(c.node, c.choice)]} »" if self.lang == "fr" else f"“{texts[(c.node, c.choice)]}”"
+                        if c.kind == "outcome":
+                            label += f" ({t('term.draw', self.lang)})"
+                    elif c.kind == "trigger":
+                        label = t("term.trigger", self.lang, trigger=c.trigger)
+                    elif e.turn == 0:
+                        label = t("term.start_effect", self.lang)
+                    else:
+                        label = t("term.entering", self.lang, node=c.node)
+                    contrib[label] = contrib.get(label, 0) + e.delta
+            start, final = g.start, st.gauges[name]
+            self.say(f"{g.label} : {start} → {final} ({final - start:+d})" if self.lang == "fr"
+                     else f"{g.label}: {start} → {final} ({final - start:+d})", indent=2)
+            ranked = sorted(((d, l) for l, d in contrib.items() if d), key=lambda x: -abs(x[0]))
+            if not ranked:
+                self.say(t("term.no_change", self.lang), indent=6)
+            for d, label in ranked[:4]:
+                self.say(f"{d:+d}  {label}", indent=6)
+        if sc.debrief.key_points:
+            self.say()
+            self.say(self._colon(t("term.key_points", self.lang)))
+            for k in sc.debrief.key_points:
+                self.say("• " + k, indent=2)
+        if sc.debrief.sources:
+            self.say()
+            self.say(self._colon(t("term.sources", self.lang)))
+            for s in sc.debrief.sources:
+                self.say("• " + s, indent=2)
+        self.say()
+        self.say(t("term.replay", self.lang, command=self.replay_command()))
+
+    # ---- loops ------------------------------------------------------------
+    def play_scripted(self, tokens: list[str], echo: bool = True) -> None:
+        """Play the given choices; raise ChoicePickError on the first bad one."""
+        for n, token in enumerate(tokens, 1):
+            if self.pt.state.finished:
+                raise ChoicePickError(t("cli.choices_left", self.lang, ending=self.pt.state.ending, n=n,
+                                        left=len(tokens) - n + 1))
+            if echo:
+                shown = self.show_node()
+            cid = pick(self.scenario, self.pt, token, self.lang)
+            before = self.pt
+            nxt = self.pt.choose(cid)
+            assert not isinstance(nxt, Rejected), nxt  # pick() only returns playable choices
+            self.pt = nxt
+            if echo:
+                text = next(v.text for v in shown if v.id == cid)
+                self.say()
+                self.say(t("term.you_chose", self.lang, text=text))
+                self.show_step(before)
+
+    def play_interactive(self, read: Callable[[str], str]) -> bool:
+        """Prompt until an ending, a dead end or 'q'. Returns True at an ending."""
+        while not self.pt.state.finished:
+            shown = self.show_node()
+            if not any(v.available for v in shown):
+                self.say()
+                self.say(t("term.dead_end", self.lang))
+                return False
+            while True:
+                prompt = t("term.prompt", self.lang, first=1, last=len(shown))
+                try:
+                    answer = read(prompt).strip().lower()
+                except EOFError:
+                    self.say()
+                    self.say(t("term.quit", self.lang, command=self.replay_command()))
+                    return False
+                if answer in ("q", "quit", "quitter"):
+                    self.say(t("term.quit", self.lang, command=self.replay_command()))
+                    return False
+                if answer in ("u", "undo", "annuler"):
+                    if self.pt.choices:
+                        self.pt = self.pt.undo()
+                        self.say(t("term.undone", self.lang))
+                        break
+                    self.say(t("term.nothing_to_undo", self.lang))
+                    continue
+                if answer.isdigit() and 1 <= int(answer) <= len(shown):
+                    v = shown[int(answer) - 1]
+                    if not v.available:
+                        self.say(t("term.disabled", self.lang, hint=f" : {v.hint}" if v.hint and self.lang == "fr"
+                                   else (f": {v.hint}" if v.hint else "")))
+                        continue
+                    before = self.pt
+                    self.pt = self.pt.choose(v.id)
+                    self.say()
+                    self.say(t("term.you_chose", self.lang, text=v.text))
+                    self.show_step(before)
+                    break
+                self.say(t("term.bad_input", self.lang, first=1, last=len(shown)))
+        self.show_ending()
+        return True
+
+
+def _bar(value: int, lo: int, hi: int, width: int = 10) -> str:
+    filled = round((value - lo) / (hi - lo) * width) if hi > lo else 0
+    return "█" * filled + "░" * (width - filled)
+
+
+def json_line(pt: Playthrough) -> str:
+    return json.dumps(result_json(pt), ensure_ascii=False)
