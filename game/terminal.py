@@ -8,6 +8,7 @@ and output are passed in, so tests drive it with strings.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 import textwrap
@@ -78,6 +79,7 @@ class TerminalPlayer:
     lang: str = "fr"
     command: str = "pandore play"
     width: int = 0
+    plain_spaces: bool = True  # print no-break spaces as spaces (terminals, logs)
 
     def __post_init__(self) -> None:
         if not self.width:
@@ -85,14 +87,16 @@ class TerminalPlayer:
         self.pt = Playthrough.start(self.scenario, self.seed)
 
     # ---- output helpers -------------------------------------------------
-    def say(self, text: str = "", indent: int = 0) -> None:
+    def say(self, text: str = "", indent: int = 0, hang: int = 0) -> None:
+        """Print wrapped text; `hang` indents continuation lines further (bullets)."""
         if not text:
             print("", file=self.out)
             return
         pad = " " * indent
-        for para in text.split("\n"):
-            wrapped = textwrap.fill(para, self.width, initial_indent=pad, subsequent_indent=pad) if para.strip() else ""
-            print(wrapped, file=self.out)
+        for para in _nbsp(text).split("\n"):
+            wrapped = textwrap.fill(para, self.width, initial_indent=pad, break_on_hyphens=False,
+                                    subsequent_indent=pad + " " * hang) if para.strip() else ""
+            print(wrapped.replace("\u00a0", " ") if self.plain_spaces else wrapped, file=self.out)
 
     def rule(self, char: str = "─") -> None:
         print(char * self.width, file=self.out)
@@ -124,7 +128,7 @@ class TerminalPlayer:
             self.say()
             self.say(t("term.objectives", self.lang) + " :" if self.lang == "fr" else t("term.objectives", self.lang) + ":")
             for o in sc.objectives:
-                self.say("• " + o, indent=2)
+                self.say("• " + o, indent=2, hang=2)
         self.say()
         self.say(self._colon(t("term.gauges", self.lang)) + " " + " · ".join(
             f"{g.label} {self.pt.state.gauges[name]}" for name, g in sc.gauges.items()))
@@ -208,7 +212,7 @@ class TerminalPlayer:
                 if out.feedback:
                     fb.append(render_text(out.feedback, before.state.env))
         for f in fb:
-            self.say("→ " + f, indent=2)
+            self.say("→ " + f, indent=2, hang=2)
         old, new = before.state.gauges, self.pt.state.gauges
         labels = {n: g.label for n, g in sc.gauges.items()}
         w = max(len(x) for x in labels.values())
@@ -262,19 +266,19 @@ class TerminalPlayer:
             if not ranked:
                 self.say(t("term.no_change", self.lang), indent=6)
             for d, label in ranked[:4]:
-                self.say(f"{d:+d}  {label}", indent=6)
+                self.say(f"{d:+4d}  {label}", indent=4, hang=6)
         if sc.debrief.key_points:
             self.say()
             self.say(self._colon(t("term.key_points", self.lang)))
             for k in sc.debrief.key_points:
-                self.say("• " + k, indent=2)
+                self.say("• " + k, indent=2, hang=2)
         if sc.debrief.sources:
             self.say()
             self.say(self._colon(t("term.sources", self.lang)))
             for s in sc.debrief.sources:
-                self.say("• " + s, indent=2)
+                self.say("• " + s, indent=2, hang=2)
         self.say()
-        self.say(t("term.replay", self.lang, command=self.replay_command()))
+        print(t("term.replay", self.lang, command=self.replay_command()), file=self.out)  # unwrapped: copy-paste
 
     # ---- loops ------------------------------------------------------------
     def play_scripted(self, tokens: list[str], echo: bool = True) -> None:
@@ -337,6 +341,15 @@ class TerminalPlayer:
                 self.say(t("term.bad_input", self.lang, first=1, last=len(shown)))
         self.show_ending()
         return True
+
+
+_NBSP_BEFORE = re.compile(r" ([:;!?»])")
+_NBSP_AFTER = re.compile(r"(«) ")
+
+
+def _nbsp(text: str) -> str:
+    """Keep French punctuation with its word when wrapping (no line starting with ':' or '»')."""
+    return _NBSP_AFTER.sub("\\1\u00a0", _NBSP_BEFORE.sub("\u00a0\\1", text))
 
 
 def _bar(value: int, lo: int, hi: int, width: int = 10) -> str:

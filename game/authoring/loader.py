@@ -138,9 +138,10 @@ def parse_document(raw: bytes, name: str = "<scenario>") -> Document:
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
         col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        bad_line = raw.splitlines()[line - 1].decode("utf-8", errors="replace") if raw.splitlines() else None
         raise _unusable(name, f"not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})", line, col,
                         "save the file as UTF-8 in your editor (e.g. 'Save with encoding' > UTF-8)",
-                        code="encoding") from None
+                        bad_line, code="encoding") from None
     if "\x00" in text:
         raise _unusable(name, "the file contains NUL characters; it is not a text file", code="encoding")
     lines = text.splitlines()

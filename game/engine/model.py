@@ -431,8 +431,9 @@ def check_references(scenario: Scenario) -> list[Problem]:
             if want is bool and not isinstance(value, bool):
                 probs.append(Problem(where, f"'{name}' is a boolean: give true or false, not {value}", code="effect-type"))
             elif want is int and isinstance(value, bool):
-                verb = "set to" if assign else "add to"
-                probs.append(Problem(where, f"'{name}' is a number: cannot {verb} it {str(value).lower()}", code="effect-type"))
+                example = "a number such as 60" if assign else "a number to add, such as 10 or -5"
+                probs.append(Problem(where, f"'{name}' is a number: give {example}, not {str(value).lower()}",
+                                     code="effect-type"))
             elif want is int and abs(value) > INT_LIMIT:
                 probs.append(Problem(where, f"{value} is too large (integers stay within ±{INT_LIMIT})", code="effect-type"))
 
