@@ -82,7 +82,12 @@ def cmd_play(args: argparse.Namespace) -> int:
         except ImportError:
             args.text = True
         else:
-            return run_window(scenario_path=str(loaded.path), lang=lang, seed=args.seed)
+            size = _parse_size(args.size)
+            if size is None and args.size:
+                print(f"pandore: --size expects WIDTHxHEIGHT, e.g. 1280x720 (got '{args.size}')", file=sys.stderr)
+                return 2
+            return run_window(scenario_path=str(loaded.path), lang=lang, seed=args.seed, autoplay=args.autoplay,
+                              screenshots=args.screenshots, size=size)
     scripted = args.choices is not None
     tokens = [c for c in (args.choices or "").split(",") if c.strip()] if scripted else []
     seed = args.seed if args.seed is not None else (0 if scripted or args.json else random.randrange(1_000_000))
@@ -110,6 +115,14 @@ def cmd_play(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_size(text: str | None) -> tuple[int, int] | None:
+    try:
+        w, h = (int(x) for x in (text or "").lower().split("x"))
+    except ValueError:
+        return None
+    return (w, h) if 320 <= w <= 7680 and 240 <= h <= 4320 else None
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from game.authoring.check import check_paths
 
@@ -117,9 +130,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     if diags:
         _print_diagnostics(diags, sys.stdout)
     code = exit_code(diags)
-    if code == 0:
-        print(f"{files} file(s) checked: no error" + (f", {sum(d.severity == 'warning' for d in diags)} warning(s)"
-                                                     if diags else ""))
+    errors = sum(d.severity == "error" for d in diags)
+    warnings = len(diags) - errors
+    if code == 2:
+        print(f"{files} file(s) checked: some input could not be read (exit 2)")
+    elif errors:
+        print(f"{files} file(s) checked: {errors} error(s), {warnings} warning(s)")
+    else:
+        print(f"{files} file(s) checked: no error" + (f", {warnings} warning(s)" if warnings else ""))
     return code
 
 
@@ -149,6 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--seed", type=int, help="seed of the random draws (default: 0 with --choices/--json, random otherwise)")
     play.add_argument("--choices", help="comma-separated choice ids or 1-based numbers, played in order")
     play.add_argument("--json", action="store_true", help="print one JSON object with the result")
+    play.add_argument("--autoplay", help="window: play these choices by itself (ids/numbers, 'first' or 'random:SEED')")
+    play.add_argument("--screenshots", help="window, with --autoplay: folder for a PNG of every screen")
+    play.add_argument("--size", default=None, help="window size WxH (default 1280x720)")
     play.set_defaults(func=cmd_play)
 
     check = sub.add_parser("check", help="check scenario files or folders")

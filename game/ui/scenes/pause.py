@@ -1,0 +1,78 @@
+"""Pause (Esc): resume, restart, settings, save and quit, step out of the scenario."""
+
+from __future__ import annotations
+
+import pygame
+
+from ..scene import Pop, Push, Reset, Scene
+from . import button_height, draw_panel, panel_rect
+
+
+class PauseScene(Scene):
+    modal = True
+    name = "pause"
+
+    def __init__(self, ctx, controller):
+        super().__init__(ctx)
+        self.ctl = controller
+        self.confirm_restart = False
+
+    def layout(self) -> None:
+        ctx, m = self.ctx, self.ctx.metrics
+        bh = round(ctx.font("h3").get_linesize() * 1.9)
+        items = [
+            ("ui.pause.resume", lambda: Pop(), "#menu_primary"),
+            ("ui.pause.restart_confirm" if self.confirm_restart else "ui.pause.restart", self.restart, "#menu"),
+            ("ui.pause.settings", self.settings, "#menu"),
+            ("ui.pause.save_quit", self.save_quit, "#menu"),
+            ("ui.pause.step_out", self.step_out, "#menu"),
+        ]
+        head = ctx.text(self.t("ui.pause.title"), "h2", "heading", style="bold")
+        note = ctx.text(self.t("ui.pause.saved"), "small", "text_muted", m.px(520) - 4 * m.pad)
+        height = m.pad * 4 + head.get_height() + note.get_height() + m.pad * 2 + len(items) * (bh + m.pad)
+        self.rect = panel_rect(ctx, 560, 10_000)
+        self.rect.height = min(height, ctx.size[1] - 2 * m.pad)
+        self.rect.centery = ctx.size[1] // 2
+        self.head, self.note = head, note
+        y = self.rect.y + m.pad * 2 + head.get_height() + note.get_height() + m.pad * 2
+        for key, action, oid in items:
+            self.button(pygame.Rect(self.rect.x + m.pad * 2, y, self.rect.width - m.pad * 4, bh), self.t(key), action,
+                        object_id=oid)
+            y += bh + m.pad
+        if self.focus < 0:
+            self.focus = 0
+
+    def restart(self):
+        if not self.confirm_restart:
+            self.confirm_restart = True
+            self.focus = 1
+            self.build()
+            return None
+        return Pop("restart")
+
+    def settings(self):
+        from .settings import SettingsScene
+
+        return Push(SettingsScene(self.ctx))
+
+    def save_quit(self):
+        from .title import TitleScene
+
+        return Reset((TitleScene(self.ctx),))
+
+    def step_out(self):
+        from .title import TitleScene
+        from .stepout import StepOutScene
+
+        return Reset((TitleScene(self.ctx), StepOutScene(self.ctx, self.ctl.scenario.content_warning is not None)))
+
+    def handle_key(self, event):
+        if event.key == pygame.K_ESCAPE:
+            return Pop()
+        return None
+
+    def draw(self, surface: pygame.Surface) -> None:
+        m = self.ctx.metrics
+        draw_panel(self.ctx, surface, self.rect)
+        surface.blit(self.head, (self.rect.x + m.pad * 2, self.rect.y + m.pad * 2))
+        surface.blit(self.note, (self.rect.x + m.pad * 2, self.rect.y + m.pad * 2 + self.head.get_height()))

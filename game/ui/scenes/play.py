@@ -1,0 +1,351 @@
+"""Play: the node's view, its text, the choices, the gauges; then feedback.
+
+Keys: 1-9 choose, arrows + Enter move and choose, Ctrl+Z undoes, H shows
+the history, Esc pauses, F5 reloads the scenario from disk and replays the
+log. Every decision goes through the controller; this scene only renders
+what it returns.
+"""
+
+from __future__ import annotations
+
+import pygame
+
+from game.engine import Rejected
+
+from ..controller import Controller, StepReport
+from ..scene import Push, Replace, Scene
+from ..views import make_view
+from ..widgets import ChoiceList, GaugeHud
+from . import button_height, button_width, esc, font_tag
+
+NOTICE_EVENT = pygame.USEREVENT + 7
+NOTICE_SECONDS = 6
+
+
+class PlayScene(Scene):
+    name = "play"
+
+    def __init__(self, ctx, controller: Controller, notice: str | None = None):
+        super().__init__(ctx)
+        self.ctl = controller
+        self.report: StepReport | None = None  # set while the feedback panel shows
+        self.notice = notice or controller.notice
+        self.fresh = True  # the node on screen has just arrived (entry animations)
+        self.reveal_t0 = ctx.now
+        self.hud: GaugeHud | None = None
+        self.values = dict(controller.gauges_at())
+        if self.notice:
+            pygame.time.set_timer(NOTICE_EVENT, NOTICE_SECONDS * 1000, loops=1)
+
+    # ---- layout ----------------------------------------------------------------------
+    def layout(self) -> None:
+        ctx, m = self.ctx, self.ctx.metrics
+        w, h = ctx.size
+        pad = m.pad
+        margin = max(pad * 2, int(w * 0.02))
+        bh = button_height(ctx, "small")
+        # top bar
+        self.bar = pygame.Rect(0, 0, w, bh + pad * 2)
+        x = w - margin
+        for key, action in (("ui.play.menu", self.pause), ("ui.play.undo", self.undo), ("ui.play.history", self.history)):
+            label = self.t(key)
+            bw = button_width(ctx, label, "small")
+            x -= bw
+            self.button(pygame.Rect(x, pad, bw, bh), label, action, object_id="#quiet", focusable=False,
+                        enabled=(key != "ui.play.undo" or self.ctl.can_undo))
+            x -= pad // 2
+        self.bar_title_w = x - margin - pad
+        body = pygame.Rect(margin, self.bar.bottom + pad, w - 2 * margin, h - self.bar.bottom - pad - margin)
+        left_w = max(m.px(320), int(body.width * 0.42))
+        self.left = pygame.Rect(body.x, body.y, left_w, body.height)
+        self.right = pygame.Rect(self.left.right + margin, body.y, body.right - self.left.right - margin, body.height)
+        gauges = list(self.ctl.scenario.gauges.items())
+        hud_h = GaugeHud.needed_height(ctx, len(gauges))
+        self.hud_rect = pygame.Rect(self.left.x, self.left.bottom - hud_h, self.left.width, hud_h)
+        self.stage = pygame.Rect(self.left.x, self.left.y, self.left.width, self.hud_rect.y - self.left.y - pad)
+        old = self.hud
+        self.hud = GaugeHud(ctx, self.hud_rect, gauges, self.values)
+        if old is not None:
+            self.hud.anim = old.anim
+        # the view of the node on screen
+        if self.report is not None:
+            node = self.ctl.view_at(-2, with_reply=True)
+        else:
+            node = self.ctl.view_at(-1)
+        self.node = node
+        self.view = make_view(ctx, self.stage, node, fresh=self.fresh)
+        # right column: notice, then text and choices, or the feedback
+        y = self.right.y
+        self.notice_rect = None
+        if self.notice:
+            s = ctx.text(self.notice, "small", "warning_text", self.right.width - 2 * pad)
+            self.notice_rect = pygame.Rect(self.right.x, y, self.right.width, s.get_height() + pad * 3 // 2)
+            y = self.notice_rect.bottom + pad
+        col = pygame.Rect(self.right.x, y, self.right.width, self.right.bottom - y)
+        self.choices = None
+        self.text_box = None
+        self.dead_end = False
+        if self.report is not None:
+            label = self.t("ui.play.see_debrief") if self.report.finished else self.t("ui.play.continue")
+            cw = button_width(ctx, label, style="bold", minimum=m.px(220))
+            cbh = button_height(ctx)
+            self.button(pygame.Rect(col.right - cw, col.bottom - cbh, cw, cbh), label, self.proceed, object_id="#primary")
+            self.focus = len(self.focusables) - 1
+            self.text_box = self.textbox(pygame.Rect(col.x, col.y, col.width, col.height - cbh - pad),
+                                         self._feedback_html(self.report), object_id="#card_text")
+            self.reveal_rect = None
+            return
+        shown = list(node.choices)
+        if not shown or not any(c.available for c in shown):
+            self.dead_end = not self.ctl.finished
+        self.choices = ChoiceList(ctx, pygame.Rect(col.x, col.y, col.width - 8, 10), shown)
+        ch_h = min(self.choices.height, int(col.height * 0.62))
+        if self.dead_end:
+            label = self.t("ui.play.leave")
+            cbh = button_height(ctx)
+            lw = button_width(ctx, label, style="bold")
+            self.button(pygame.Rect(col.right - lw, col.bottom - cbh, lw, cbh), label, self.leave, object_id="#primary")
+            ch_h = cbh
+        self.choices.place(pygame.Rect(col.x, col.bottom - ch_h, col.width - 8, ch_h))
+        text_rect = pygame.Rect(col.x, col.y, col.width, col.bottom - ch_h - pad * 2 - col.y)
+        html = []
+        if node.title:
+            html.append(font_tag(ctx, "h3", esc(node.title), "heading", bold=True) + "<br>")
+        html.append(esc(node.text))
+        if self.dead_end:
+            html.append("<br><br>" + font_tag(ctx, "body", esc(self.t("ui.play.dead_end")), "negative", italic=True))
+        self.text_box = self.textbox(text_rect, "".join(html))
+        self.reveal_rect = text_rect if (self.fresh and not ctx.settings.reduced_motion) else None
+        self.reveal_len = len(node.text) + len(node.title or "")
+
+    def _feedback_html(self, r: StepReport) -> str:
+        ctx = self.ctx
+        out = [font_tag(ctx, "small", esc(self.t("ui.feedback.your_choice")), "text_muted", bold=True) + "<br>",
+               font_tag(ctx, "h3", esc(self.t("ui.quote", text=r.choice_text)), "heading", bold=True) + "<br><br>"]
+        for f in r.feedback:
+            out.append(esc(f) + "<br><br>")
+        out.append(font_tag(ctx, "small", esc(self.t("ui.feedback.what_moved")), "text_muted", bold=True) + "<br>")
+        if not r.changes:
+            out.append(esc(self.t("ui.feedback.nothing")) + "<br>")
+        for c in r.changes:
+            verdict = self.t("ui.feedback.better") if c.better else self.t("ui.feedback.worse")
+            colour = "positive" if c.better else "negative"
+            arrow = "▲" if c.delta > 0 else "▼"
+            out.append(f"<b>{esc(c.label)}</b>  {c.old} → {c.new}  "
+                       + font_tag(ctx, "body", esc(f"{arrow} {c.delta:+d} · {verdict}"), colour, bold=True)
+                       + font_tag(ctx, "small", esc(f" — {c.cause}"), "text_muted") + "<br>")
+        return "".join(out)
+
+    # ---- actions -------------------------------------------------------------------------
+    def choose(self, choice_id: str):
+        before = dict(self.ctl.gauges_at())
+        result = self.ctl.choose(choice_id)
+        if isinstance(result, Rejected):
+            self.set_notice(result.reason)
+            return None
+        after = self.ctl.gauges_at()
+        deltas = {}
+        for c in result.changes:
+            d, better = deltas.get(c.gauge, (0, True))
+            deltas[c.gauge] = (d + c.delta, c.better)
+        deltas = {g: v for g, v in deltas.items() if v[0]}
+        self.values = dict(after)
+        if self.hud is not None:
+            self.hud.set_values(after, deltas)
+        del before
+        self.notice = None
+        if not result.feedback and not result.changes:
+            return self.proceed(skip_report=True, finished=result.finished)
+        self.report = result
+        self.fresh = False
+        self.focus = -1
+        self.build()
+        return None
+
+    def proceed(self, skip_report: bool = False, finished: bool | None = None):
+        from .debrief import DebriefScene
+
+        done = self.report.finished if self.report is not None else bool(finished)
+        self.report = None
+        if done or self.ctl.finished:
+            return Replace(DebriefScene(self.ctx, self.ctl))
+        self.fresh = True
+        self.reveal_t0 = self.ctx.now
+        self.focus = -1
+        self.build()
+        return None
+
+    def undo(self):
+        if not self.ctl.undo():
+            self.set_notice(self.t("ui.play.nothing_to_undo"))
+            return None
+        self.report = None
+        self.fresh = False
+        self.values = dict(self.ctl.gauges_at())
+        if self.hud is not None:
+            self.hud.set_values(self.values, None)
+        self.set_notice(self.t("ui.play.undone"))
+        return None
+
+    def history(self):
+        from .history import HistoryScene
+
+        return Push(HistoryScene(self.ctx, self.ctl))
+
+    def pause(self):
+        from .pause import PauseScene
+
+        return Push(PauseScene(self.ctx, self.ctl))
+
+    def leave(self):
+        from .title import TitleScene
+        from ..scene import Reset
+
+        return Reset((TitleScene(self.ctx),))
+
+    def reload(self):
+        from .diagnostics import DiagnosticsScene
+
+        result = self.ctl.reload()
+        if not result.ok:
+            return Push(DiagnosticsScene(self.ctx, str(self.ctl.path), list(result.diagnostics), reload=True))
+        self.report = None
+        self.fresh = False
+        self.values = dict(self.ctl.gauges_at())
+        if self.hud is not None:
+            self.hud.set_values(self.values, None, animate=False)
+        self.set_notice(result.notice)
+        if self.ctl.finished:
+            from .debrief import DebriefScene
+
+            return Replace(DebriefScene(self.ctx, self.ctl))
+        return None
+
+    def set_notice(self, text: str | None) -> None:
+        self.notice = text
+        if text:
+            pygame.time.set_timer(NOTICE_EVENT, NOTICE_SECONDS * 1000, loops=1)
+        self.build()
+
+    def on_result(self, result):
+        if result == "reload":
+            return self.reload()
+        if result == "restart":
+            self.ctl.restart()
+            self.report = None
+            self.fresh = True
+            self.values = dict(self.ctl.gauges_at())
+            if self.hud is not None:
+                self.hud.set_values(self.values, None, animate=False)
+            self.notice = None
+            self.build()
+        return None
+
+    def on_settings(self, old, new) -> None:
+        if new.language != old.language:
+            self.ctl.switch_language(new.language)
+        self.fresh = False
+
+    # ---- events ------------------------------------------------------------------------------
+    def handle(self, event):
+        if event.type == NOTICE_EVENT:
+            if self.notice:
+                self.notice = None
+                self.build()
+            return None
+        if event.type == pygame.KEYDOWN:
+            ctrl = event.mod & (pygame.KMOD_CTRL | pygame.KMOD_META)
+            if event.key == pygame.K_z and ctrl:
+                return self.undo()
+            if event.key == pygame.K_ESCAPE:
+                return self.pause()
+            if event.key == pygame.K_h and not ctrl:
+                return self.history()
+            if event.key == pygame.K_F5:
+                return self.reload()
+            if event.key == pygame.K_SPACE and self._skippable():
+                self._skip()
+                return None
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and self._skippable() and \
+                (self.stage.collidepoint(event.pos) or (self.reveal_rect and self.reveal_rect.collidepoint(event.pos))):
+            self._skip()
+            return None
+        if self.view.handle(event):
+            return None
+        if self.report is None and self.choices is not None and not self.dead_end:
+            if event.type == pygame.KEYDOWN:
+                self._skip()  # choosing ends any arrival animation
+            picked = self.choices.handle(event)
+            if picked is not None:
+                return self.choose(picked)
+            if event.type == pygame.KEYDOWN and event.key in (pygame.K_UP, pygame.K_DOWN, pygame.K_TAB,
+                                                                pygame.K_RETURN, pygame.K_KP_ENTER):
+                return None
+        if self.report is not None and event.type == pygame.KEYDOWN and event.key in (
+                pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE):
+            return self.proceed()
+        return super().handle(event)
+
+    def _skippable(self) -> bool:
+        return self.view.animating or self._revealing
+
+    def _skip(self) -> None:
+        self.view.skip()
+        self.reveal_rect = None
+
+    @property
+    def _revealing(self) -> bool:
+        return self.reveal_rect is not None and self.ctx.now - self.reveal_t0 < self._reveal_duration
+
+    @property
+    def _reveal_duration(self) -> float:
+        return min(1.6, 0.25 + getattr(self, "reveal_len", 0) / 400)
+
+    @property
+    def animating(self) -> bool:
+        return (self.view.animating or self._revealing or (self.hud is not None and self.hud.animating)
+                or (self.choices is not None and self.choices.animating))
+
+    # ---- drawing -----------------------------------------------------------------------------
+    def draw(self, surface: pygame.Surface) -> None:
+        ctx, m = self.ctx, self.ctx.metrics
+        surface.fill(ctx.colour("bg"))
+        pygame.draw.rect(surface, ctx.colour("surface_alt"), self.bar)
+        pygame.draw.line(surface, ctx.colour("border"), self.bar.bottomleft, self.bar.bottomright, 1)
+        margin = self.left.x
+        title = ctx.fit(self.ctl.scenario.title, "body", "heading", max(40, self.bar_title_w - m.px(120)), style="bold")
+        surface.blit(title, (margin, self.bar.centery - title.get_height() // 2))
+        step = ctx.text(self.t("ui.play.step", n=self.ctl.turn + (0 if self.report else 1)), "small", "text_muted")
+        if title.get_width() + step.get_width() + m.pad * 2 < self.bar_title_w:
+            surface.blit(step, (margin + title.get_width() + m.pad * 2, self.bar.centery - step.get_height() // 2))
+        self.view.draw(surface)
+        if self.hud is not None:
+            self.hud.draw(surface)
+        if self.notice_rect is not None and self.notice:
+            r = self.notice_rect
+            pygame.draw.rect(surface, ctx.colour("warning_bg"), r, border_radius=m.radius)
+            pygame.draw.rect(surface, ctx.colour("warning_border"), r, 1, border_radius=m.radius)
+            s = ctx.text(self.notice, "small", "warning_text", r.width - 2 * m.pad)
+            surface.blit(s, (r.x + m.pad, r.y + (r.height - s.get_height()) // 2))
+        if self.choices is not None and not self.dead_end:
+            self.choices.draw(surface)
+
+    def draw_after(self, surface: pygame.Surface) -> None:
+        """The progressive reveal of the text: a soft edge sliding down over the text box."""
+        if not self._revealing:
+            return
+        r = self.reveal_rect
+        p = (self.ctx.now - self.reveal_t0) / self._reveal_duration
+        p = 1 - (1 - p) ** 2
+        y = r.y + int((r.height + 40) * p)
+        if y >= r.bottom:
+            return
+        bg = self.ctx.colour("bg")
+        edge = 40
+        for k in range(0, edge, 4):
+            a = int(255 * k / edge)
+            strip = pygame.Surface((r.width, 4), pygame.SRCALPHA)
+            strip.fill(bg[:3] + (a,))
+            if y - edge + k >= r.y:
+                surface.blit(strip, (r.x, y - edge + k))
+        surface.fill(bg, pygame.Rect(r.x, max(r.y, y), r.width, r.bottom - max(r.y, y)))

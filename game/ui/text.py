@@ -1,0 +1,101 @@
+"""Text for the custom-drawn views: fonts from the theme, wrapping, caching.
+
+pygame_gui lays out the long texts (text boxes); the views (SMS bubbles,
+dashboard card, video tiles, HUD, chart) draw short texts with these
+helpers. Rendered blocks are cached, so a frame of an animation re-blits
+surfaces instead of re-rendering glyphs.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pygame
+
+Colour = tuple[int, int, int] | tuple[int, int, int, int]
+
+
+@lru_cache(maxsize=128)
+def font(path: Path, size: int) -> pygame.font.Font:
+    f = pygame.font.Font(str(path), size)
+    return f
+
+
+def wrap(text: str, f: pygame.font.Font, width: int) -> list[str]:
+    """Split `text` into lines no wider than `width` (long words are cut)."""
+    lines: list[str] = []
+    for para in text.split("\n"):
+        words = para.split(" ")
+        line = ""
+        for w in words:
+            cand = w if not line else f"{line} {w}"
+            if f.size(cand)[0] <= width:
+                line = cand
+                continue
+            if line:
+                lines.append(line)
+            # a single word wider than the line: cut it
+            while f.size(w)[0] > width and len(w) > 1:
+                cut = len(w)
+                while cut > 1 and f.size(w[:cut] + "-")[0] > width:
+                    cut -= 1
+                lines.append(w[:cut] + "-")
+                w = w[cut:]
+            line = w
+        lines.append(line)
+    return lines
+
+
+def line_height(f: pygame.font.Font, spacing: float = 1.25) -> int:
+    return round(f.get_linesize() * spacing)
+
+
+@lru_cache(maxsize=512)
+def block(text: str, path: Path, size: int, colour: Colour, width: int, spacing: float = 1.25,
+          align: str = "left", max_lines: int = 0) -> pygame.Surface:
+    """`text` wrapped to `width`, as a transparent surface (cached)."""
+    f = font(path, size)
+    lines = wrap(text, f, max(10, width))
+    if max_lines and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        last = lines[-1]
+        while last and f.size(last + "…")[0] > width:
+            last = last[:-1]
+        lines[-1] = last.rstrip() + "…"
+    lh = line_height(f, spacing)
+    w = max((f.size(s)[0] for s in lines), default=0)
+    surf = pygame.Surface((max(1, w if align == "left" else width), max(1, lh * len(lines) - (lh - f.get_linesize()))),
+                          pygame.SRCALPHA)
+    for i, s in enumerate(lines):
+        if not s:
+            continue
+        img = f.render(s, True, colour)
+        x = 0 if align == "left" else (width - img.get_width()) // 2 if align == "center" else width - img.get_width()
+        surf.blit(img, (x, i * lh))
+    return surf
+
+
+@lru_cache(maxsize=512)
+def line(text: str, path: Path, size: int, colour: Colour) -> pygame.Surface:
+    return font(path, size).render(text, True, colour)
+
+
+def fit(text: str, path: Path, size: int, colour: Colour, width: int) -> pygame.Surface:
+    """One line, shortened with an ellipsis to fit `width`."""
+    f = font(path, size)
+    if f.size(text)[0] <= width:
+        return line(text, path, size, colour)
+    s = text
+    while s and f.size(s + "…")[0] > width:
+        s = s[:-1]
+    return line(s.rstrip() + "…", path, size, colour)
+
+
+def clear_caches() -> None:
+    block.cache_clear()
+    line.cache_clear()
+
+
+def html_escape(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,213 @@
+"""What the game keeps for the player: settings, autosave, endings found, error log.
+
+Settings live in the user's config folder, the rest in the user's data
+folder (platformdirs); `PANDORE_HOME` puts both under one folder (tests,
+portable installs). Every write is atomic (temp file + fsync + rename); a
+file that cannot be read is reported as a value, never raised at the player.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import traceback
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from game.authoring.files import atomic_write_text
+from game.engine import SaveData, SaveError, dump_save, parse_save
+from game.i18n import LANGUAGES
+
+from .theme import TEXT_SIZES
+
+APP = "pandore"
+
+
+@dataclass(frozen=True)
+class Dirs:
+    config: Path
+    data: Path
+    documents: Path
+
+    @classmethod
+    def default(cls) -> "Dirs":
+        home = os.environ.get("PANDORE_HOME")
+        if home:
+            base = Path(home)
+            return cls(base / "config", base / "data", base / "documents")
+        import platformdirs
+
+        return cls(Path(platformdirs.user_config_dir(APP, appauthor=False)),
+                   Path(platformdirs.user_data_dir(APP, appauthor=False)),
+                   Path(platformdirs.user_documents_dir()) / "Pandore")
+
+    @property
+    def settings_file(self) -> Path:
+        return self.config / "settings.json"
+
+    @property
+    def autosave_file(self) -> Path:
+        return self.data / "autosave.json"
+
+    @property
+    def autosave_where(self) -> Path:
+        return self.data / "autosave-scenario.json"
+
+    @property
+    def progress_file(self) -> Path:
+        return self.data / "progress.json"
+
+    @property
+    def log_file(self) -> Path:
+        return self.data / "pandore-errors.log"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The player's settings; unknown or bad values fall back to defaults."""
+
+    language: str = "fr"
+    text_size: str = "normal"
+    high_contrast: bool = False
+    reduced_motion: bool = False
+    fullscreen: bool = False
+
+    @property
+    def theme_name(self) -> str:
+        return "high-contrast" if self.high_contrast else "default"
+
+    def with_(self, **changes: Any) -> "Settings":
+        return replace(self, **changes)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "Settings":
+        s = cls()
+        if not isinstance(data, dict):
+            return s
+        lang = data.get("language")
+        size = data.get("text_size")
+        return cls(
+            language=lang if lang in LANGUAGES else s.language,
+            text_size=size if size in TEXT_SIZES else s.text_size,
+            high_contrast=bool(data.get("high_contrast")) if isinstance(data.get("high_contrast"), bool) else False,
+            reduced_motion=bool(data.get("reduced_motion")) if isinstance(data.get("reduced_motion"), bool) else False,
+            fullscreen=bool(data.get("fullscreen")) if isinstance(data.get("fullscreen"), bool) else False,
+        )
+
+
+def load_settings(dirs: Dirs, default_language: str | None = None) -> Settings:
+    """The saved settings, or defaults (with `default_language`) when there are none or they are unreadable."""
+    try:
+        data = json.loads(dirs.settings_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Settings(language=default_language or "fr")
+    return Settings.from_dict(data)
+
+
+def save_settings(dirs: Dirs, settings: Settings) -> None:
+    atomic_write_text(dirs.settings_file, json.dumps(asdict(settings), indent=2) + "\n")
+
+
+# ---- autosave --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Autosave:
+    """A readable autosave: the engine's save plus where its scenario file was."""
+
+    save: SaveData
+    path: str | None  # the scenario file played, when known
+
+
+@dataclass(frozen=True)
+class BadAutosave:
+    """An autosave that exists but cannot be used; `reason` is for a person."""
+
+    reason: str
+
+
+def write_autosave(dirs: Dirs, save: SaveData, scenario_path: str | None) -> None:
+    atomic_write_text(dirs.autosave_where, json.dumps({"scenario_id": save.scenario_id, "path": scenario_path}) + "\n")
+    atomic_write_text(dirs.autosave_file, dump_save(save))
+
+
+def read_autosave(dirs: Dirs) -> Autosave | BadAutosave | None:
+    """None when there is no autosave; BadAutosave when it is corrupt."""
+    try:
+        raw = dirs.autosave_file.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        return BadAutosave(str(e))
+    try:
+        save = parse_save(raw)
+    except SaveError as e:
+        return BadAutosave(str(e))
+    path = None
+    try:
+        where = json.loads(dirs.autosave_where.read_text(encoding="utf-8"))
+        if isinstance(where, dict) and where.get("scenario_id") == save.scenario_id and isinstance(where.get("path"), str):
+            path = where["path"]
+    except (OSError, ValueError):
+        pass
+    return Autosave(save, path)
+
+
+def clear_autosave(dirs: Dirs) -> None:
+    for p in (dirs.autosave_file, dirs.autosave_where):
+        try:
+            p.unlink()
+        except OSError:
+            pass
+
+
+# ---- endings found -----------------------------------------------------------
+
+@dataclass
+class Progress:
+    """The endings each scenario's player has reached, by scenario id."""
+
+    endings: dict[str, list[str]] = field(default_factory=dict)
+
+    def found(self, scenario_id: str) -> list[str]:
+        return list(self.endings.get(scenario_id, []))
+
+    def add(self, scenario_id: str, ending: str) -> bool:
+        got = self.endings.setdefault(scenario_id, [])
+        if ending in got:
+            return False
+        got.append(ending)
+        return True
+
+
+def load_progress(dirs: Dirs) -> Progress:
+    try:
+        data = json.loads(dirs.progress_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Progress()
+    endings = data.get("endings") if isinstance(data, dict) else None
+    if not isinstance(endings, dict):
+        return Progress()
+    clean = {k: [e for e in v if isinstance(e, str)] for k, v in endings.items()
+             if isinstance(k, str) and isinstance(v, list)}
+    return Progress(clean)
+
+
+def save_progress(dirs: Dirs, progress: Progress) -> None:
+    atomic_write_text(dirs.progress_file, json.dumps({"endings": progress.endings}, indent=2, ensure_ascii=False) + "\n")
+
+
+# ---- error log -------------------------------------------------------------------
+
+def log_exception(dirs: Dirs, exc: BaseException, where: str = "") -> Path | None:
+    """Append the traceback to the error log; returns its path (None if even that failed)."""
+    try:
+        dirs.data.mkdir(parents=True, exist_ok=True)
+        stamp = _dt.datetime.now().isoformat(timespec="seconds")
+        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        with open(dirs.log_file, "a", encoding="utf-8") as f:
+            f.write(f"==== {stamp} {where}\n{text}\n")
+        return dirs.log_file
+    except OSError:
+        return None
