@@ -129,11 +129,17 @@ class Outcome(_Frozen):
     feedback: str | None = None
     goto: str
 
-    @field_validator("weight")
+    @field_validator("weight", mode="before")
     @classmethod
-    def _positive(cls, v: float) -> float:
-        if isinstance(v, bool) or not v > 0:
+    def _positive(cls, v: Any) -> Any:
+        # Checked before conversion: true, "3" or "inf" are not weights, and
+        # a weight past INT_LIMIT (or infinite) would break rule 3's draw.
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise ValueError("an outcome's weight must be a number")
+        if not v > 0:
             raise ValueError("an outcome's weight must be greater than 0")
+        if not v <= INT_LIMIT:
+            raise ValueError(f"an outcome's weight must be at most {INT_LIMIT}")
         return v
 
 
@@ -243,6 +249,21 @@ class Scenario(_Frozen):
             filled[name] = spec
         return {**data, "gauges": filled}
 
+    def __eq__(self, other: object) -> bool:
+        # Equal scenarios are equal data: the compiled cache (set on first
+        # play, never equal between two instances) is not part of the value.
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> "Scenario":
+        # pydantic copies private attributes: a copy with changes must not
+        # keep playing the original's compiled form.
+        copied = super().model_copy(update=update, deep=deep)
+        if update:
+            copied._compiled = None
+        return copied
+
     def choice_ids(self, node_id: str) -> list[str]:
         """The ids of a node's choices, defaults included, in order."""
         return [c.id or f"{node_id}.{i}" for i, c in enumerate(self.nodes[node_id].choices, 1)]
@@ -292,6 +313,8 @@ def problems_from_validation_error(err: ValidationError) -> list[Problem]:
         loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
         msg = e["msg"]
         kind = e["type"]
+        if loc and loc[-1] == _UNION_TAGS.get(kind):  # ('effects', 'g', 'bool') -> ('effects', 'g')
+            loc = loc[:-1]
         hint = None
         if kind == "extra_forbidden":
             key = loc[-1] if loc else "?"
@@ -312,18 +335,43 @@ def problems_from_validation_error(err: ValidationError) -> list[Problem]:
         elif msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]
         out.append(Problem(loc, msg, hint, code=kind))
-    # A union of bool|int reports one error per member: keep one per place.
+    # A union of bool|int reports one error per member: keep one per place,
+    # and say in plain words what was expected there.
+    codes_at: dict[tuple, set[str]] = {}
+    for p in out:
+        codes_at.setdefault(p.path, set()).add(p.code)
     seen: set[tuple] = set()
     unique = []
     for p in out:
-        k = (p.path, p.code if p.code not in ("bool_type", "int_type") else "value")
+        k = (p.path, "value" if p.code.endswith("_type") else p.code)
         if k in seen:
             continue
         seen.add(k)
-        if p.code in ("bool_type", "int_type"):
-            p = Problem(p.path, "expected an integer or true/false", None, code="value-type")
+        codes = codes_at[p.path]
+        if {"bool_type", "int_type"} <= codes:
+            p = Problem(p.path, "expected a whole number or true/false", None, code="value-type")
+        elif p.code in _PLAIN_TYPE_MESSAGES:
+            p = Problem(p.path, _PLAIN_TYPE_MESSAGES[p.code], p.hint, code="value-type")
         unique.append(p)
     return unique
+
+
+_PLAIN_TYPE_MESSAGES = {
+    "int_type": "expected a whole number, e.g. 10",
+    "int_parsing": "expected a whole number, e.g. 10",
+    "int_from_float": "expected a whole number, not a decimal",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "string_type": "expected text",
+    "list_type": "expected a list (one '- ' item per line, or [a, b])",
+    "dict_type": "expected a mapping of keys ('key: value' lines)",
+    "model_type": "expected a mapping of keys ('key: value' lines)",
+}
+
+
+# The member name pydantic appends to `loc` for a union member's type error.
+_UNION_TAGS = {"bool_type": "bool", "bool_parsing": "bool", "int_type": "int", "int_parsing": "int",
+               "int_from_float": "int", "float_type": "float", "float_parsing": "float", "string_type": "str"}
 
 
 def _unalias(p: Any) -> Any:
@@ -385,12 +433,12 @@ def check_references(scenario: Scenario) -> list[Problem]:
         types[name] = bool if isinstance(value, bool) else int
 
     for name in gauges:
-        if not _NAME_RE.match(name):
+        if not _NAME_RE.fullmatch(name):
             probs.append(Problem(("gauges", name), f"'{name}' is not a valid gauge name (expected {NAME_ID})", key=True))
         elif name in RESERVED_NAMES:
             probs.append(Problem(("gauges", name), f"'{name}' is a reserved word and cannot name a gauge", key=True))
     for name, value in variables.items():
-        if not _NAME_RE.match(name):
+        if not _NAME_RE.fullmatch(name):
             probs.append(Problem(("variables", name), f"'{name}' is not a valid variable name (expected {NAME_ID})", key=True))
         elif name in RESERVED_NAMES:
             probs.append(Problem(("variables", name), f"'{name}' is a reserved word and cannot name a variable", key=True))
@@ -400,10 +448,10 @@ def check_references(scenario: Scenario) -> list[Problem]:
             probs.append(Problem(("variables", name), f"{value} is too large (integers stay within ±{INT_LIMIT})"))
 
     for nid in scenario.nodes:
-        if not _NAME_RE.match(nid):
+        if not _NAME_RE.fullmatch(nid):
             probs.append(Problem(("nodes", nid), f"'{nid}' is not a valid node id (expected {NAME_ID})", key=True))
     for eid in scenario.endings:
-        if not _NAME_RE.match(eid):
+        if not _NAME_RE.fullmatch(eid):
             probs.append(Problem(("endings", eid), f"'{eid}' is not a valid ending id (expected {NAME_ID})", key=True))
         if eid in scenario.nodes:
             probs.append(Problem(("endings", eid), f"'{eid}' is both a node and an ending; they share one namespace", key=True))
@@ -482,6 +530,7 @@ def check_references(scenario: Scenario) -> list[Problem]:
             seen[cid] = j
             names(cp + ("text",), ch.text)
             names(cp + ("feedback",), ch.feedback)
+            names(cp + ("unavailable_hint",), ch.unavailable_hint)
             expr(cp + ("if",), ch.if_)
             expr(cp + ("available_if",), ch.available_if)
             effects(cp + ("effects",), ch.effects, False)
@@ -489,6 +538,7 @@ def check_references(scenario: Scenario) -> list[Problem]:
             goto(cp + ("goto",), ch.goto)
             for k, out in enumerate(ch.outcomes or ()):
                 op = cp + ("outcomes", k)
+                names(op + ("feedback",), out.feedback)
                 effects(op + ("effects",), out.effects, False)
                 effects(op + ("set",), out.set, True)
                 goto(op + ("goto",), out.goto)

@@ -121,6 +121,8 @@ def parse_save(text: str | bytes) -> SaveData:
         data: Any = json.loads(text)
     except (ValueError, UnicodeDecodeError) as e:
         raise SaveError(f"the save is not valid JSON ({e})") from None
+    except RecursionError:  # json recurses on nesting: '[[[[...' is not a save
+        raise SaveError("the save is not valid JSON (nested too deeply)") from None
     if not isinstance(data, dict):
         raise SaveError("the save is not a JSON object")
     if data.get("format") != SAVE_FORMAT:
