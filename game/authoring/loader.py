@@ -19,9 +19,10 @@ from typing import Any
 
 import yaml
 
-from game.engine import Problem, Scenario, ScenarioError, load_scenario
+from game.engine import Problem, Scenario
 
 from .diagnostics import Diagnostic
+from .validate import validate
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
@@ -76,6 +77,8 @@ class Document:
     positions: Positions
     lines: list[str]
     sha256: str
+    #: Problems found while reading that do not stop it (duplicate keys).
+    problems: list[Diagnostic] = field(default_factory=list)
 
     def diagnostic(self, problem: Problem) -> Diagnostic:
         line, col = self.positions.locate(problem.path, key=problem.key, offset=problem.offset)
@@ -156,10 +159,11 @@ def parse_document(raw: bytes, name: str = "<scenario>") -> Document:
         raise _unusable(name, f"nesting too deep (more than {MAX_DEPTH} levels)", code="too-deep") from None
     if node is None:
         raise _unusable(name, "the file is empty", hint="start from 'pandore new ID'", code="empty")
+    _check_expansion(node, name, lines)
     pos = Positions()
     builder = _Builder(name, lines, pos)
     data = builder.build(node, ())
-    return Document(name, data, pos, lines, sha)
+    return Document(name, data, pos, lines, sha, builder.problems)
 
 
 def _prescan(text: str, name: str, lines: list[str]) -> None:
@@ -193,29 +197,120 @@ def _prescan(text: str, name: str, lines: list[str]) -> None:
         raise _unusable(name, f"not valid YAML: {e}", code="yaml") from None
 
 
+def _check_expansion(root: yaml.Node, name: str, lines: list[str]) -> None:
+    """Refuse a document whose aliases expand to more than MAX_VALUES values.
+
+    An alias is the very node object of its anchor, so sizes are memoised
+    per node: a "billion laughs" is measured in the time of its source, then
+    located at the deepest collection that is too large on its own.
+    """
+    size: dict[int, int] = {}
+
+    def measure(node: yaml.Node) -> int:
+        known = size.get(id(node))
+        if known is not None:
+            return known
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            for child in node.value:
+                total += measure(child)
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                total += measure(k) + measure(v)
+        size[id(node)] = total
+        return total
+
+    if measure(root) <= MAX_VALUES:
+        return
+    node = root
+    while True:
+        children = node.value if isinstance(node, yaml.SequenceNode) else (
+            [v for _, v in node.value] if isinstance(node, yaml.MappingNode) else [])
+        big = next((c for c in children if size.get(id(c), 0) > MAX_VALUES), None)
+        if big is None:
+            break
+        node = big
+    m = node.start_mark
+    raise _unusable(name, f"this part expands to more than {MAX_VALUES} values (aliases '*' repeated too often)",
+                    m.line + 1, m.column + 1, "avoid anchors (&) and aliases (*) in scenario files",
+                    _line(lines, m.line + 1), code="too-large")
+
+
 def _line(lines: list[str], n: int) -> str | None:
     return lines[n - 1] if 0 < n <= len(lines) else None
 
 
 def _yaml_error(e: yaml.MarkedYAMLError, name: str, lines: list[str]) -> LoadError:
-    """A YAML syntax error, placed where the broken construct began."""
+    """A YAML syntax error in plain words, placed where it helps.
+
+    An unclosed quote or bracket is shown where it was opened (the parser
+    only notices it later); a wrong indentation or a stray character is
+    shown where it is. The parser's own words follow in parentheses.
+    """
     problem = (e.problem or "syntax error").strip()
-    mark = e.context_mark or e.problem_mark
-    where = ""
-    if e.context_mark and e.problem_mark and e.problem_mark.line != e.context_mark.line:
-        where = f" (noticed at line {e.problem_mark.line + 1})"
-    context = f"{e.context.strip()}: " if e.context else ""
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    hint = None
-    if "quoted scalar" in (e.context or ""):
-        hint = "a quote is not closed; close it on the same text, or use a block (|) for long texts"
+    context = (e.context or "").strip()
+    cm, pm = e.context_mark, e.problem_mark
+
+    def at(mark) -> tuple[int, int]:
+        return (mark.line + 1, mark.column + 1) if mark else (1, 1)
+
+    def noticed(start, end) -> str:
+        return f" (noticed at line {end.line + 1})" if start and end and end.line != start.line else ""
+
+    def char_at(mark) -> str:
+        text = _line(lines, mark.line + 1) if mark else None
+        return text[mark.column] if text and mark.column < len(text) else ""
+
+    mark, message, hint = cm or pm, None, None
+    if "maximum nesting depth" in problem:
+        line, col = at(mark)
+        return _unusable(name, f"nesting too deep (more than {MAX_DEPTH} levels)", line, col, None,
+                         _line(lines, line), "too-deep")
+    if pm is not None and ("tab" in problem or "\t" in (_line(lines, pm.line + 1) or "")[: pm.column + 1]):
+        mark = pm
+        message = "a tab is used for indentation or spacing here"
+        hint = "indent with spaces, not tabs (most editors can convert tabs to spaces)"
+    elif "quoted scalar" in context:
+        mark = cm
+        message = "a quote opened here is never closed" + noticed(cm, pm)
+        hint = "close the quote at the end of the text, or write a long text as a block after '>-'"
+    elif "flow sequence" in context or "flow mapping" in context:
+        mark = cm
+        opening, closing = ("[", "]") if "sequence" in context else ("{", "}")
+        message = f"a '{opening}' opened here is never closed with '{closing}'" + noticed(cm, pm)
+        hint = f"add the missing '{closing}', or a ',' between the items"
     elif "mapping values are not allowed" in problem:
-        hint = "a text containing ': ' must be quoted, e.g. text: \"Attention : ...\""
-    elif "tab" in problem:
-        hint = "indent with spaces, not tabs"
+        mark = pm
+        message = "a ':' that YAML cannot read here"
+        hint = ("a text containing ': ' must be in quotes, e.g. text: \"Attention : ...\"; "
+                "otherwise check the indentation of this line")
+    elif "cannot start any token" in problem:
+        mark = pm
+        ch = char_at(pm)
+        message = f"a value cannot start with '{ch}' unless it is in quotes" if ch else "a character YAML cannot read"
+        hint = "put the whole text in quotes, e.g. text: \"@Kylian ...\""
+    elif "undefined alias" in problem:
+        mark = pm
+        message = "'*' refers to an anchor ('&') that does not exist"
+        hint = "write the value in full; anchors and aliases are best avoided in scenario files"
+    elif "did not find expected key" in problem or "expected <block end>" in problem \
+            or "did not find expected '-'" in problem:
+        mark = pm
+        start = f" (the block starting at line {cm.line + 1})" if cm and pm and cm.line != pm.line else ""
+        message = f"unexpected text here: the indentation does not match the lines above{start}"
+        hint = ("lines of the same block start in the same column; a text followed by more text "
+                "after a closing quote must be quoted as a whole")
     elif "could not find expected ':'" in problem:
-        hint = "each line of a mapping is 'key: value'; check indentation and quotes"
-    return _unusable(name, f"invalid YAML: {context}{problem}{where}", line, col, hint, _line(lines, line), "yaml")
+        mark = pm or cm
+        message = "a line here is not 'key: value'"
+        hint = "check the indentation and the quotes; a text on several lines goes after '>-'"
+    if message is None:
+        message = f"{context}: {problem}" if context else problem
+        message += noticed(cm, pm) if mark is cm else ""
+    else:
+        message += f" ({context + ': ' if context else ''}{problem})"
+    line, col = at(mark)
+    return _unusable(name, f"invalid YAML: {message}", line, col, hint, _line(lines, line), "yaml")
 
 
 class _Builder:
@@ -224,6 +319,7 @@ class _Builder:
     def __init__(self, name: str, lines: list[str], pos: Positions):
         self.name, self.lines, self.pos = name, lines, pos
         self.count = 0
+        self.problems: list[Diagnostic] = []
 
     def fail(self, node: yaml.Node, message: str, hint: str | None = None, code: str = "yaml") -> LoadError:
         m = node.start_mark
@@ -254,9 +350,16 @@ class _Builder:
                 if isinstance(key, (int, float)):
                     key = str(knode.value)
                 if key in out:
+                    # Reported, and the first value kept, so the rest of the file is still checked.
                     first = self.pos.keys.get(path + (key,), (0, 0))[0]
-                    raise self.fail(knode, f"duplicate key '{key}' (first given at line {first})",
-                                    "a key may appear once per mapping; remove or rename one", code="duplicate-key")
+                    km = knode.start_mark
+                    self.problems.append(Diagnostic(
+                        self.name, km.line + 1, km.column + 1, "error",
+                        f"duplicate key '{key}' (first given at line {first})",
+                        "a key may appear once per mapping; remove or rename one",
+                        _line(self.lines, km.line + 1), code="duplicate-key"))
+                    self.count += _size(vnode)
+                    continue
                 km = knode.start_mark
                 self.pos.keys[path + (key,)] = (km.line + 1, km.column + 1)
                 out[key] = self.build(vnode, path + (key,))
@@ -266,7 +369,10 @@ class _Builder:
     def scalar(self, node: yaml.ScalarNode) -> Any:
         value, tag = node.value, node.tag
         if tag not in _KNOWN_TAGS:
-            raise self.fail(node, f"YAML tags such as '{tag}' are not allowed in scenario files", code="yaml")
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            raise self.fail(node, f"YAML tags such as '{shown}' are not allowed in scenario files",
+                            "remove the tag: a scenario holds only text, numbers, true/false, lists and mappings",
+                            code="yaml")
         # Quoted and block scalars are text; so is a plain scalar that even
         # YAML 1.1 reads as text (or that was tagged !!str explicitly).
         if tag == "tag:yaml.org,2002:str":
@@ -291,16 +397,36 @@ _KNOWN_TAGS = {
 }
 
 
+def _size(node: yaml.Node) -> int:
+    """How many values a skipped node holds (aliases counted), for the expansion bound."""
+    total, todo = 0, [node]
+    while todo and total <= MAX_VALUES:
+        n = todo.pop()
+        total += 1
+        if isinstance(n, yaml.SequenceNode):
+            todo += n.value
+        elif isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                todo += [k, v]
+    return total
+
+
 def problems_to_diagnostics(doc: Document, problems: list[Problem]) -> list[Diagnostic]:
     return [doc.diagnostic(p) for p in problems]
 
 
-def load_file(path: str | Path, display: str | None = None) -> Loaded:
+def load_file(path: str | Path, display: str | None = None, *, cache: bool = False) -> Loaded:
     """Load one scenario file; never raises for bad input.
 
     Returns a Loaded whose `scenario` is None when there are errors; every
-    problem is in `diagnostics`.
+    problem is in `diagnostics`. With `cache=True`, a clean load is kept in
+    the user's cache folder, keyed by the file's hash, and a later load of
+    the same bytes skips the parse (see cache.py).
     """
+    if cache:
+        from .cache import load_cached  # local: cache.py builds on this module
+
+        return load_cached(path, display)
     name = display or str(path)
     try:
         doc = read_document(path, name)
@@ -311,14 +437,15 @@ def load_file(path: str | Path, display: str | None = None) -> Loaded:
 
 def load_document(doc: Document) -> Loaded:
     if not isinstance(doc.data, dict):
-        d = Diagnostic(doc.path, 1, 1, "error", "a scenario file is a mapping of keys (format, id, title, ...)",
-                       "start from 'pandore new ID'", doc.source(1), code="not-mapping")
+        line, col = doc.positions.locate(())
+        d = Diagnostic(doc.path, line, col, "error", "a scenario file is a mapping of keys (format, id, title, ...)",
+                       "start from 'pandore new ID'", doc.source(line), code="not-mapping")
         return Loaded(doc.path, None, [d], doc)
-    try:
-        scenario = load_scenario(doc.data)
-    except ScenarioError as e:
-        return Loaded(doc.path, None, problems_to_diagnostics(doc, e.problems), doc)
-    return Loaded(doc.path, scenario, [], doc)
+    scenario, problems = validate(doc.data)
+    diagnostics = doc.problems + problems_to_diagnostics(doc, problems)
+    if any(d.severity == "error" for d in diagnostics):
+        scenario = None
+    return Loaded(doc.path, scenario, diagnostics, doc)
 
 
 def load_text(text: str, name: str = "<scenario>") -> Loaded:

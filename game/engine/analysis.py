@@ -1,0 +1,557 @@
+"""Exhaustive exploration of a scenario: proof about its dilemmas.
+
+`analyze(scenario)` explores every reachable state breadth-first. A state is
+(node, values of every gauge and variable, the `once` triggers already
+fired); from each state it takes every available choice and every outcome
+branch of it, triggers included, memoising the states it has seen, until
+none is left or the budget (`max_states`) is spent. It then reports:
+
+- for each ending: reachable or not, the exact min/max of every gauge over
+  all the states in which it is reached, and the number of distinct paths
+  (sequences of (choice, outcome)) leading to it: counted over the state
+  graph, not enumerated; `None` when a loop of states can lead to the ending
+  (infinitely many paths) or when the exploration was cut;
+- unreachable nodes and endings; dead ends (a reachable state at a
+  non-ending node where no choice is available); choices never available;
+- no-trade-off choices: for a state s at node n and an available choice c,
+  R(c, s) is the set of gauge-change vectors of the full step (successor
+  minus s, one per outcome branch; choice, outcome, trigger and entered-node
+  effects included), each gauge signed by its `good` direction. c dominates
+  a sibling d iff, in every reachable state at n where both are available,
+  for every gauge min over R(c, s) >= max over R(d, s), strictly for one
+  gauge in one such state, and there is at least one such state;
+- one-way gauges: over every explored transition, the gauge only rises,
+  only falls, or never moves (the last is also reported on its own);
+- triggers that never fire.
+
+The transition below is `rules.step` without events, on plain tuples, for
+speed; a property test keeps the two identical. Pure: stdlib + the engine.
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from operator import ge, gt, mul
+from typing import Any
+
+from .model import Scenario
+from .rules import compiled, initial_state, step, visible_choices
+from .state import Rejected
+
+DEFAULT_MAX_STATES = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class EndingReport:
+    reachable: bool
+    paths: int | None
+    gauges: dict[str, tuple[int, int]]  # over every reaching state; empty when unreachable
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One move of an example path: the node, the choice made there, the outcome drawn (0-based)."""
+
+    node: str
+    choice: str
+    outcome: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A reachable state and the shortest path found to it."""
+
+    node: str
+    values: dict[str, Any]
+    path: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The result of `analyze`; `to_json()` is the `analyze --json` object."""
+
+    scenario: str
+    complete: bool
+    states: int
+    transitions: int
+    seconds: float
+    endings: dict[str, EndingReport]
+    unreachable: list[str]
+    dead_ends: list[str]
+    never_available: list[tuple[str, str]]
+    no_tradeoff: list[tuple[str, str, str]]
+    #: gauge -> 'up', 'down', 'both' or 'none', over every explored transition
+    gauge_moves: dict[str, str]
+    #: gauge -> (lowest, highest) over every explored state
+    gauge_ranges: dict[str, tuple[int, int]]
+    triggers_never_fired: list[str]
+    dead_end_examples: dict[str, Example] = field(default_factory=dict)
+    max_states: int = DEFAULT_MAX_STATES
+    #: The explored states (node ids, values tuples, names), for `ranges_at`.
+    _states: tuple | None = field(default=None, repr=False, compare=False)
+
+    def ranges_at(self, node: str) -> dict[str, tuple[object, object]]:
+        """Lowest and highest value of every gauge and variable in the explored states at `node`."""
+        if self._states is None:
+            return {}
+        node_ids, s_node, s_vals, names = self._states
+        try:
+            n = node_ids.index(node)
+        except ValueError:
+            return {}
+        lo = hi = None
+        for k, m in enumerate(s_node):
+            if m != n:
+                continue
+            vals = s_vals[k]
+            if lo is None:
+                lo, hi = list(vals), list(vals)
+                continue
+            for i, x in enumerate(vals):
+                if x < lo[i]:
+                    lo[i] = x
+                elif x > hi[i]:
+                    hi[i] = x
+        if lo is None:
+            return {}
+        return {name: (lo[i], hi[i]) for i, name in enumerate(names)}
+
+    @property
+    def one_way_gauges(self) -> list[str]:
+        """Gauges that never move both ways (only up, only down, or never)."""
+        return [g for g, m in self.gauge_moves.items() if m != "both"]
+
+    @property
+    def unmoved_gauges(self) -> list[str]:
+        return [g for g, m in self.gauge_moves.items() if m == "none"]
+
+    def to_json(self) -> dict:
+        return {
+            "scenario": self.scenario,
+            "complete": self.complete,
+            "states": self.states,
+            "endings": {
+                eid: {"reachable": e.reachable, "paths": e.paths,
+                      "gauges": {g: [lo, hi] for g, (lo, hi) in e.gauges.items()}}
+                for eid, e in self.endings.items()
+            },
+            "unreachable": list(self.unreachable),
+            "dead_ends": list(self.dead_ends),
+            "never_available": [{"node": n, "choice": c} for n, c in self.never_available],
+            "no_tradeoff": [{"node": n, "choice": c, "dominates": d} for n, c, d in self.no_tradeoff],
+            "one_way_gauges": self.one_way_gauges,
+        }
+
+
+def _ops(ops) -> tuple:
+    """Rule 2's operations as (index, value, add, lo, hi); `set` values pre-clamped."""
+    out = []
+    for i, value, add, lo, hi, _ in ops:
+        if not add and not isinstance(value, bool):
+            value = lo if value < lo else hi if value > hi else value
+        out.append((i, value, add, lo, hi))
+    return tuple(out)
+
+
+def analyze(scenario: Scenario, max_states: int = DEFAULT_MAX_STATES) -> Analysis:
+    """Explore every reachable state of a valid scenario (at most `max_states`).
+
+    Raises ScenarioError when the scenario's references are broken (it must
+    have passed `load_scenario`).
+    """
+    # The exploration builds millions of small tuples and no cycles: the
+    # cyclic garbage collector would rescan them all again and again.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _analyze(scenario, max_states)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _analyze(scenario: Scenario, max_states: int) -> Analysis:
+    t0 = time.perf_counter()
+    max_states = max(1, int(max_states))
+    c = compiled(scenario)
+    node_ids = list(scenario.nodes) + list(scenario.endings)
+    nidx = {n: i for i, n in enumerate(node_ids)}
+    n_nodes = len(scenario.nodes)
+    gauges = list(scenario.gauges)
+    G = c.n_gauges
+    rg = range(G)
+    sign = tuple(1 if g.good == "high" else -1 for g in scenario.gauges.values())
+
+    node_ops = [_ops(c.nodes[n].ops) for n in node_ids]
+    # node_choices[n] = [(visible, available, branches)], branches = ((k, ops, goto index), ...)
+    node_choices: list[list[tuple]] = []
+    choice_ids: list[list[str]] = []
+    for n in node_ids:
+        cn = c.nodes[n]
+        lst = []
+        for ch in cn.choices:
+            if ch.outcomes:
+                branches = tuple((k, _ops(ch.ops + o.ops), nidx[o.goto]) for k, o in enumerate(ch.outcomes))
+            else:
+                branches = ((0, _ops(ch.ops), nidx[ch.goto]),)
+            lst.append((ch.visible, ch.available, branches))
+        node_choices.append(lst)
+        choice_ids.append([ch.id for ch in cn.choices])
+    triggers = tuple((1 << t.index, t.once, t.cond, _ops(t.ops), -1 if t.goto is None else nidx[t.goto])
+                     for t in c.triggers)
+
+    # Rule 0: enter start.
+    v = list(c.initial)
+    start = nidx[c.start]
+    for i, value, add, lo, hi in node_ops[start]:
+        if add:
+            x = v[i] + value
+            v[i] = lo if x < lo else hi if x > hi else x
+        else:
+            v[i] = value
+    s_node = [start]
+    s_vals = [tuple(v)]
+    s_fired = [0]
+    # Each state's gauges signed by `good` (higher is better): R(c, s) is these
+    # minus s's own, and s's own cancel out when two choices are compared.
+    s_sig = [tuple(map(mul, s_vals[0], sign))]
+    index: dict[tuple, int] = {(start, 0, s_vals[0]): 0}
+    parent = [-1]
+    via: list[tuple[int, int]] = [(-1, -1)]
+    # The state graph's edges, flat: state s (expanded in order) owns succ[off[s]:off[s + 1]].
+    succ: list[int] = []
+    off: list[int] = []
+
+    complete = True
+    transitions = 0
+    fired_ever = 0
+    available_ever: list[set[int]] = [set() for _ in node_ids]
+    dead: dict[int, int] = {}  # node -> first dead-end state
+    up = [False] * G
+    down = [False] * G
+    pending = list(rg)  # gauges not yet seen moving both ways
+    # Candidate dominance pairs per node: (c, d) -> [seen together, strict once]
+    pairs: list[dict[tuple[int, int], list[bool]] | None] = []
+    for n in range(len(node_ids)):
+        k = len(node_choices[n])
+        pairs.append({(a, b): [False, False] for a in range(k) for b in range(k) if a != b} if k > 1 else None)
+
+    queue = 0
+    while queue < len(s_node):
+        s = queue
+        queue += 1
+        n = s_node[s]
+        off.append(len(succ))
+        if n >= n_nodes:
+            continue  # an ending
+        vals = s_vals[s]
+        fired = s_fired[s]
+        cand = pairs[n]
+        if cand:
+            mins: dict[int, list[int]] = {}
+            maxs: dict[int, list[int]] = {}
+        seen_here = available_ever[n]
+        any_available = False
+        for j, (vis, av, branches) in enumerate(node_choices[n]):
+            if (vis is not None and not vis(vals)) or (av is not None and not av(vals)):
+                continue
+            any_available = True
+            seen_here.add(j)
+            lo_d = hi_d = None
+            for k, ops, goto in branches:
+                v = list(vals)
+                for i, value, add, lo, hi in ops:
+                    if add:
+                        x = v[i] + value
+                        v[i] = lo if x < lo else hi if x > hi else x
+                    else:
+                        v[i] = value
+                nxt = goto
+                f = fired
+                if triggers:
+                    # Conditions only index the values, so the list serves (no tuple to build).
+                    for bit, once, cond, tops, tgoto in triggers:
+                        if once and f & bit:
+                            continue
+                        if cond(v):
+                            for i, value, add, lo, hi in tops:
+                                if add:
+                                    x = v[i] + value
+                                    v[i] = lo if x < lo else hi if x > hi else x
+                                else:
+                                    v[i] = value
+                            if tgoto >= 0:
+                                nxt = tgoto
+                            if once:
+                                f |= bit
+                            fired_ever |= bit
+                            break
+                for i, value, add, lo, hi in node_ops[nxt]:
+                    if add:
+                        x = v[i] + value
+                        v[i] = lo if x < lo else hi if x > hi else x
+                    else:
+                        v[i] = value
+                tv = tuple(v)
+                transitions += 1
+                key = (nxt, f, tv)
+                t = index.get(key)
+                if t is None:
+                    if len(s_node) >= max_states:
+                        complete = False
+                    else:
+                        t = len(s_node)
+                        index[key] = t
+                        s_node.append(nxt)
+                        s_vals.append(tv)
+                        s_fired.append(f)
+                        s_sig.append(tuple(map(mul, tv, sign)))
+                        parent.append(s)
+                        via.append((j, k))
+                if t is not None:
+                    succ.append(t)
+                if pending:
+                    for g in pending:
+                        a, b = tv[g], vals[g]
+                        if a > b:
+                            up[g] = True
+                        elif a < b:
+                            down[g] = True
+                    if any(up[g] and down[g] for g in pending):
+                        pending = [g for g in pending if not (up[g] and down[g])]
+                if cand:
+                    d = s_sig[t] if t is not None else tuple(map(mul, tv, sign))
+                    if lo_d is None:
+                        lo_d = hi_d = d
+                    else:
+                        lo_d = tuple(map(min, lo_d, d))
+                        hi_d = tuple(map(max, hi_d, d))
+            if cand:
+                mins[j] = lo_d
+                maxs[j] = hi_d
+        if not any_available:
+            dead.setdefault(n, s)
+        elif cand and len(mins) > 1:
+            for pair, flags in list(cand.items()):
+                ma = mins.get(pair[0])
+                mb = maxs.get(pair[1])
+                if ma is None or mb is None:
+                    continue  # not both available here
+                flags[0] = True
+                if not all(map(ge, ma, mb)):
+                    del cand[pair]  # a real trade-off, once is enough
+                elif not flags[1] and any(map(gt, ma, mb)):
+                    flags[1] = True
+            if not cand:
+                pairs[n] = None
+
+    # Endings: gauge ranges over reaching states; path counts over the state graph.
+    ranges: dict[int, list[list[int]]] = {}
+    all_lo = list(s_vals[0][:G])
+    all_hi = list(s_vals[0][:G])
+    for s, n in enumerate(s_node):
+        vals = s_vals[s]
+        for g in range(G):
+            if vals[g] < all_lo[g]:
+                all_lo[g] = vals[g]
+            elif vals[g] > all_hi[g]:
+                all_hi[g] = vals[g]
+        if n >= n_nodes:
+            r = ranges.get(n)
+            if r is None:
+                ranges[n] = [list(vals[:G]), list(vals[:G])]
+            else:
+                for g in range(G):
+                    if vals[g] < r[0][g]:
+                        r[0][g] = vals[g]
+                    if vals[g] > r[1][g]:
+                        r[1][g] = vals[g]
+    off.append(len(succ))
+    paths = _count_paths(succ, off, s_node, n_nodes) if complete else None
+
+    reached = set(s_node)
+    endings: dict[str, EndingReport] = {}
+    for eid in scenario.endings:
+        n = nidx[eid]
+        r = ranges.get(n)
+        count = None if paths is None else paths.get(n, 0)
+        endings[eid] = EndingReport(
+            r is not None, count,
+            {g: (r[0][i], r[1][i]) for i, g in enumerate(gauges)} if r else {})
+    unreachable = [node_ids[n] for n in range(len(node_ids)) if n not in reached]
+    dead_ends = [node_ids[n] for n in sorted(dead)]
+    never = [(node_ids[n], choice_ids[n][j]) for n in range(n_nodes) if n in reached
+             for j in range(len(node_choices[n])) if j not in available_ever[n]]
+    no_tradeoff = []
+    for n in range(n_nodes):
+        if pairs[n]:
+            for (a, b), (seen, strict) in sorted(pairs[n].items()):
+                if seen and strict:
+                    no_tradeoff.append((node_ids[n], choice_ids[n][a], choice_ids[n][b]))
+    moves = {g: ("both" if up[i] and down[i] else "up" if up[i] else "down" if down[i] else "none")
+             for i, g in enumerate(gauges)}
+    never_fired = [t.id for t in c.triggers if not fired_ever & (1 << t.index)]
+
+    def example(s: int) -> Example:
+        steps = []
+        x = s
+        while parent[x] >= 0:
+            j, k = via[x]
+            p = parent[x]
+            pn = s_node[p]
+            multi = len(node_choices[pn][j][2]) > 1
+            steps.append(Step(node_ids[pn], choice_ids[pn][j], k if multi else None))
+            x = p
+        return Example(node_ids[s_node[s]], dict(zip(c.names, s_vals[s])), tuple(reversed(steps)))
+
+    return Analysis(
+        scenario=scenario.id, complete=complete, states=len(s_node), transitions=transitions,
+        seconds=time.perf_counter() - t0, endings=endings, unreachable=unreachable, dead_ends=dead_ends,
+        never_available=never, no_tradeoff=no_tradeoff, gauge_moves=moves,
+        gauge_ranges={g: (all_lo[i], all_hi[i]) for i, g in enumerate(gauges)},
+        triggers_never_fired=never_fired,
+        dead_end_examples={node_ids[n]: example(s) for n, s in sorted(dead.items())},
+        max_states=max_states,
+        _states=(node_ids, s_node, s_vals, c.names),
+    )
+
+
+def _count_paths(succ: list[int], off: list[int], s_node: list[int], n_nodes: int) -> dict[int, int | None]:
+    """Paths from state 0 to each ending node, by dynamic programming in topological order.
+
+    Kahn's algorithm leaves unprocessed exactly the states that a cycle can
+    reach; an ending with such a state has infinitely many paths (None).
+    """
+    n = len(s_node)
+    indeg = [0] * n
+    for t in succ:
+        indeg[t] += 1
+    count = [0] * n
+    count[0] = 1
+    done = [False] * n
+    todo = deque(s for s in range(n) if indeg[s] == 0)
+    while todo:
+        s = todo.popleft()
+        done[s] = True
+        cs = count[s]
+        for t in succ[off[s]:off[s + 1]]:
+            count[t] += cs
+            indeg[t] -= 1
+            if indeg[t] == 0:
+                todo.append(t)
+    result: dict[int, int | None] = {}
+    for s, n in enumerate(s_node):
+        if n < n_nodes:
+            continue
+        if not done[s]:
+            result[n] = None
+        elif result.get(n, 0) is not None:
+            result[n] = result.get(n, 0) + count[s]
+    return result
+
+
+def static_reachable(scenario: Scenario) -> set[str]:
+    """Nodes and endings some chain of gotos leads to, ignoring every condition.
+
+    A trigger's goto counts as reachable once any node with a choice is.
+    An over-approximation: what is not in it is certainly unreachable.
+    """
+    seen = {scenario.start}
+    todo = [scenario.start]
+    trig_done = False
+    while todo:
+        nid = todo.pop()
+        node = scenario.nodes.get(nid)
+        if node is None:
+            continue
+        targets = []
+        for ch in node.choices:
+            targets += [o.goto for o in ch.outcomes] if ch.outcomes else [ch.goto]
+        if node.choices and not trig_done:
+            trig_done = True
+            targets += [t.goto for t in scenario.triggers if t.goto]
+        for t in targets:
+            if t not in seen:
+                seen.add(t)
+                todo.append(t)
+    return seen
+
+
+# --------------------------------------------------------------------------
+# Random play (like ChoiceScript's randomtest), through the real `step`.
+
+
+@dataclass(frozen=True)
+class RandomReport:
+    runs: int
+    seed: int
+    endings: dict[str, int]
+    dead_ends: int
+    too_long: int
+    nodes: dict[str, int]  # visits
+    choices: dict[tuple[str, str], int]
+    finals: dict[str, list[int]]  # final gauge values of the runs that reached an ending
+
+    def gauge_summary(self) -> dict[str, dict[str, float | int]]:
+        out = {}
+        for g, xs in self.finals.items():
+            if not xs:
+                continue
+            ys = sorted(xs)
+            q = lambda p: ys[min(len(ys) - 1, int(p * (len(ys) - 1) + 0.5))]  # noqa: E731
+            out[g] = {"min": ys[0], "p25": q(0.25), "median": q(0.5), "p75": q(0.75), "max": ys[-1],
+                      "mean": round(sum(ys) / len(ys), 2)}
+        return out
+
+    def to_json(self) -> dict:
+        return {
+            "runs": self.runs, "seed": self.seed, "endings": dict(self.endings),
+            "unfinished": {"dead_end": self.dead_ends, "too_long": self.too_long},
+            "nodes": dict(self.nodes),
+            "choices": [{"node": n, "choice": ch, "hits": h} for (n, ch), h in self.choices.items()],
+            "gauges": self.gauge_summary(),
+        }
+
+
+def random_play(scenario: Scenario, runs: int, seed: int = 0, max_turns: int = 1000) -> RandomReport:
+    """Play `runs` playthroughs picking uniformly among the available choices.
+
+    Run i draws its picks from random.Random(f"{seed}:{i}") and uses an
+    engine seed taken from it, so the report is reproducible. A run stops at
+    an ending, at a dead end, or after `max_turns` choices.
+    """
+    c = compiled(scenario)
+    endings = {e: 0 for e in scenario.endings}
+    nodes = {n: 0 for n in list(scenario.nodes) + list(scenario.endings)}
+    choices: dict[tuple[str, str], int] = {(n, cid): 0 for n in scenario.nodes for cid in scenario.choice_ids(n)}
+    finals: dict[str, list[int]] = {g: [] for g in scenario.gauges}
+    dead = too_long = 0
+    for r in range(runs):
+        rng = random.Random(f"{seed}:{r}")
+        state, _ = initial_state(scenario, rng.randrange(1 << 30))
+        nodes[state.node] += 1
+        for _ in range(max_turns):
+            if state.ending is not None:
+                break
+            options = [v.id for v in visible_choices(scenario, state) if v.available]
+            if not options:
+                break
+            pick = rng.choice(options)
+            choices[(state.node, pick)] += 1
+            result = step(scenario, state, pick)
+            assert not isinstance(result, Rejected), result
+            state = result[0]
+            nodes[state.node] += 1
+        if state.ending is not None:
+            endings[state.ending] += 1
+            for g, x in zip(c.names[: c.n_gauges], state.values):
+                finals[g].append(x)
+        elif any(v.available for v in visible_choices(scenario, state)):
+            too_long += 1
+        else:
+            dead += 1
+    return RandomReport(runs, seed, endings, dead, too_long, nodes, choices, finals)
