@@ -25,5 +25,9 @@ test: $(STAMP)
 check: $(STAMP)
 	$(BIN)/pandore check scenarios
 
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -5,8 +5,10 @@ unary `-`, comparisons (chainable), `and or not`, parentheses. Nothing else.
 
 The source is parsed once with `ast`, every node is checked against a
 whitelist and type-checked (int vs bool); then a Python lambda is generated
-*from the checked tree* (names become reads of the value tuple) and compiled.
-The raw text is never evaluated. Growth is bounded: literals stay within
+*from the checked tree* (names become reads of the value tuple) and compiled,
+once per shape: names' positions and literals are parameters of a factory,
+so `a > 3` and `b > 7` share one compile(). Results are memoised. The raw
+text is never evaluated. Growth is bounded: literals stay within
 ±INT_LIMIT and an expression holds at most MAX_MULTIPLICATIONS `*`, so no
 expression can build a huge integer or hang the process.
 """
@@ -14,7 +16,9 @@ expression can build a huge integer or hang the process.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+import functools
+import re
+from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
 from .model import INT_LIMIT, did_you_mean
@@ -66,6 +70,17 @@ class Expr:
     type: type
     fn: Callable[[tuple], object]
     names: frozenset[str]
+    #: The compiled form, which a cache may store: `fn` is the shape's
+    #: factory applied to `params` (see `_emit` and `from_form`).
+    shape: str = field(default="", compare=False, repr=False)
+    params: tuple = field(default=(), compare=False, repr=False)
+
+
+#: Compiled expressions by (source, types, index, want): the reference checks
+#: and the rules' compiler compile the same expressions, and so does every
+#: load of the same scenario. Bounded: cleared when full.
+_MEMO: dict[tuple, Expr] = {}
+MEMO_SIZE = 20_000
 
 
 def compile_expr(source: str, types: Mapping[str, type], index: Mapping[str, int] | None = None,
@@ -77,6 +92,26 @@ def compile_expr(source: str, types: Mapping[str, type], index: Mapping[str, int
     `want` is the required result type (bool for conditions; None for any).
     Raises ExprError with a 0-based offset into `source`.
     """
+    try:
+        named = tuple(types.items())
+        # The default index is the order of `types`: the same key as when given.
+        key = (source, named, tuple((n, i) for i, (n, _) in enumerate(named)) if index is None
+               else tuple(index.items()), want)
+        hit = _MEMO.get(key)
+    except (TypeError, AttributeError):  # not mappings: let the checks below say what is wrong
+        key, hit = None, None
+    if hit is not None:
+        return hit
+    expr = _compile_expr(source, types, index, want)
+    if key is not None:
+        if len(_MEMO) >= MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO[key] = expr
+    return expr
+
+
+def _compile_expr(source: str, types: Mapping[str, type], index: Mapping[str, int] | None,
+                  want: type | None) -> Expr:
     if not isinstance(source, str):
         raise ExprError("an expression must be text")
     if len(source) > MAX_LENGTH:
@@ -85,14 +120,16 @@ def compile_expr(source: str, types: Mapping[str, type], index: Mapping[str, int
         raise ExprError("empty expression")
     if index is None:
         index = {n: i for i, n in enumerate(types)}
-    try:
-        tree = ast.parse(source.strip(), mode="eval")
-    except SyntaxError as e:
-        col = (e.offset or 1) - 1 + (len(source) - len(source.lstrip()))
-        raise ExprError(f"invalid expression: {e.msg}", max(col, 0),
-                        "conditions look like 'workload >= 70 and not sms_nuit'") from None
+    text = source.strip()
     lead = len(source) - len(source.lstrip())
-    checker = _Checker(types, lead)
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as e:
+        # offset is 1-based in characters on line `lineno`; 0 means "at the end".
+        col = _offset(text, e.lineno, e.offset - 1, in_bytes=False) if e.offset else len(text)
+        raise ExprError(f"invalid expression: {e.msg}", lead + col,
+                        "conditions look like 'workload >= 70 and not sms_nuit'") from None
+    checker = _Checker(types, lead, text)
     count = sum(1 for _ in ast.walk(tree))
     if count > MAX_NODES:
         raise ExprError(f"expression too complex ({count} parts, at most {MAX_NODES})")
@@ -104,20 +141,109 @@ def compile_expr(source: str, types: Mapping[str, type], index: Mapping[str, int
         raise ExprError(f"this expression gives {'a number' if rtype is int else 'true/false'}, "
                         f"but {kind} is expected here", lead,
                         "compare it, e.g. 'relances > 0'" if want is bool else None)
-    code = "lambda v: " + _emit(tree.body, index)
-    fn = eval(compile(code, "<expression>", "eval"), {"__builtins__": {}})  # generated from a checked tree
-    return Expr(source, rtype, fn, frozenset(checker.names))
+    params: list = []
+    shape = _emit(tree.body, index, params)
+    return Expr(source, rtype, _factory(shape, len(params))(*params), frozenset(checker.names), shape, tuple(params))
+
+
+@functools.lru_cache(maxsize=4096)
+def _form_slots(shape: str) -> tuple[int, tuple[int, ...]] | None:
+    """(number of parameters, those read as positions) of a shape `_emit` could
+    have written; None for anything else."""
+    if len(shape) > 20 * MAX_LENGTH or shape.count("*") > MAX_MULTIPLICATIONS:
+        return None
+    used: set[int] = set()
+    reads: list[int] = []
+    pos = depth = 0
+    operand = True  # an operand or '(' comes next (else ')' or a binary operator)
+    while pos < len(shape):
+        m = _FORM_TOKEN.match(shape, pos)
+        tok = m.group(0) if m else ""
+        if m is None or operand != (tok[0] in "(vp") or (tok == ")" and depth == 0):
+            return None
+        depth += tok.startswith("(") - (tok == ")")
+        operand = tok[0] == "(" or tok[0] == " "
+        k = m.group(1) or m.group(2)
+        if k is not None:
+            k = int(k)
+            if k in used:
+                return None
+            used.add(k)
+            if m.group(1) is not None:
+                reads.append(k)
+        pos = m.end()
+    if operand or depth or used != set(range(len(used))):
+        return None
+    return len(used), tuple(reads)
+
+
+_FORM_TOKEN = re.compile(r"v\[p(\d+)\]|p(\d+)|\((?:not |-|\+)?|\)| (?:[-+*<>]|[=!<>]=|and|or) ")
+
+
+def from_form(source: str, index: Mapping[str, int], shape: str,
+              params: tuple | list) -> Expr:
+    """A condition rebuilt from a stored form (`Expr.shape`, `Expr.params`), without parsing.
+
+    For a cache of compiled scenarios. The form is checked, not trusted: the
+    shape must be made only of the tokens `_emit` writes, in an order it
+    writes them (so the function can only read the values and its
+    parameters), hold at most MAX_MULTIPLICATIONS '*', and compile; each
+    parameter is a boolean or an integer within ±INT_LIMIT, and those read
+    as positions are positions of `index`. Whether the form computes what
+    `source` says is the caller's to vouch for (a cache checks its entries'
+    hashes). Raises ExprError when the form does not pass (the caller then
+    compiles `source`).
+    """
+    slots = _form_slots(shape) if isinstance(shape, str) else None
+    if slots is None or not isinstance(params, (tuple, list)) or len(params) != slots[0]:
+        raise ExprError("not a stored expression")
+    params = tuple(params)
+    for p in params:
+        if not (p.__class__ is bool or (p.__class__ is int and -INT_LIMIT <= p <= INT_LIMIT)):
+            raise ExprError("not a stored expression")
+    positions = {i: n for n, i in index.items()}
+    names = set()
+    for k in slots[1]:
+        at = params[k]
+        if at.__class__ is not int or at not in positions:
+            raise ExprError("not a stored expression")
+        names.add(positions[at])
+    try:
+        fn = _factory(shape, len(params))(*params)
+    except (SyntaxError, ValueError, TypeError):
+        raise ExprError("not a stored expression") from None
+    # Not remembered in _MEMO: a form says nothing about its source for anyone else.
+    return Expr(source, bool, fn, frozenset(names), shape, params)
+
+
+#: One factory per expression *shape* ("(v[p0] > p1)"): the names' indices and
+#: the literals are its parameters, so a scenario's hundreds of conditions
+#: cost a handful of compile() calls (compiling is most of a load's time).
+_FACTORIES: dict[tuple[str, int], Callable] = {}
+
+
+def _factory(shape: str, n: int) -> Callable:
+    f = _FACTORIES.get((shape, n))
+    if f is None:
+        args = ", ".join(f"p{i}" for i in range(n))
+        code = f"lambda {args}: lambda v: {shape}"
+        f = eval(compile(code, "<expression>", "eval"), {"__builtins__": {}})  # generated from a checked tree
+        if len(_FACTORIES) >= MEMO_SIZE:
+            _FACTORIES.clear()
+        _FACTORIES[(shape, n)] = f
+    return f
 
 
 class _Checker:
-    def __init__(self, types: Mapping[str, type], lead: int):
+    def __init__(self, types: Mapping[str, type], lead: int, text: str = ""):
         self.types = types
         self.lead = lead
+        self.text = text
         self.mults = 0
         self.names: set[str] = set()
 
     def where(self, node: ast.AST) -> int:
-        return self.lead + getattr(node, "col_offset", 0)
+        return self.lead + _offset(self.text, getattr(node, "lineno", 1), getattr(node, "col_offset", 0))
 
     def check(self, node: ast.AST) -> type:
         if isinstance(node, ast.Constant):
@@ -191,26 +317,49 @@ class _Checker:
                             self.where(node))
 
 
-def _emit(node: ast.AST, index: Mapping[str, int]) -> str:
-    """Python source for a *checked* node: only whitelisted shapes reach here."""
-    if isinstance(node, ast.Constant):
-        return repr(node.value)
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def _offset(text: str, lineno: int | None, col: int | None, in_bytes: bool = True) -> int:
+    """A 0-based character offset into `text` from a 1-based line and a column.
+
+    ast columns count UTF-8 bytes from the start of their line; an
+    expression may span lines (a YAML block scalar).
+    """
+    lines = _LINES.findall(text)
+    i = max((lineno or 1) - 1, 0)
+    line = lines[i] if i < len(lines) else ""
+    col = max(col or 0, 0)
+    if in_bytes:
+        col = len(line.encode("utf-8")[:col].decode("utf-8", "ignore"))
+    return sum(len(x) for x in lines[:i]) + min(col, len(line))
+
+
+def _emit(node: ast.AST, index: Mapping[str, int], params: list) -> str:
+    """Python source for a *checked* node: only whitelisted shapes reach here.
+
+    Literals and the names' indices are not written in the source: each
+    becomes a parameter `p<k>` whose value is appended to `params`.
+    """
+    if isinstance(node, ast.Constant) or (isinstance(node, ast.Name) and node.id in _LITERALS):
+        value = node.value if isinstance(node, ast.Constant) else _LITERALS[node.id]
+        params.append(value)
+        return f"p{len(params) - 1}"
     if isinstance(node, ast.Name):
-        if node.id in _LITERALS:
-            return repr(_LITERALS[node.id])
-        return f"v[{int(index[node.id])}]"
+        params.append(int(index[node.id]))
+        return f"v[p{len(params) - 1}]"
     if isinstance(node, ast.UnaryOp):
         op = {ast.Not: "not ", ast.USub: "-", ast.UAdd: "+"}[type(node.op)]
-        return f"({op}{_emit(node.operand, index)})"
+        return f"({op}{_emit(node.operand, index, params)})"
     if isinstance(node, ast.BinOp):
-        return f"({_emit(node.left, index)} {_BIN[type(node.op)]} {_emit(node.right, index)})"
+        return f"({_emit(node.left, index, params)} {_BIN[type(node.op)]} {_emit(node.right, index, params)})"
     if isinstance(node, ast.BoolOp):
         word = " and " if isinstance(node.op, ast.And) else " or "
-        return "(" + word.join(_emit(v, index) for v in node.values) + ")"
+        return "(" + word.join(_emit(v, index, params) for v in node.values) + ")"
     if isinstance(node, ast.Compare):
-        parts = [_emit(node.left, index)]
+        parts = [_emit(node.left, index, params)]
         for op, right in zip(node.ops, node.comparators):
             parts.append(_CMP[type(op)])
-            parts.append(_emit(right, index))
+            parts.append(_emit(right, index, params))
         return "(" + " ".join(parts) + ")"
     raise AssertionError(f"unchecked node {type(node).__name__}")  # pragma: no cover

@@ -13,7 +13,7 @@ from typing import Union
 Value = Union[int, bool]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class State:
     node: str
     values: tuple[Value, ...]
@@ -23,6 +23,20 @@ class State:
     ending: str | None = None
     names: tuple[str, ...] = field(default=(), compare=False, repr=False)
     n_gauges: int = field(default=0, compare=False, repr=False)
+
+    def __init__(self, node: str, values: tuple[Value, ...], turn: int = 0, seed: int = 0,
+                 fired: frozenset[int] = frozenset(), ending: str | None = None,
+                 names: tuple[str, ...] = (), n_gauges: int = 0):
+        # What dataclass generates, through the slots' own setters: a state
+        # is made at every step, and object.__setattr__ per field costs twice as much.
+        _node(self, node)
+        _values(self, values)
+        _turn(self, turn)
+        _seed(self, seed)
+        _fired(self, fired)
+        _ending(self, ending)
+        _names(self, names)
+        _n_gauges(self, n_gauges)
 
     @property
     def finished(self) -> bool:
@@ -43,6 +57,10 @@ class State:
 
     def __getitem__(self, name: str) -> Value:
         return self.values[self.names.index(name)]
+
+
+_node, _values, _turn, _seed, _fired, _ending, _names, _n_gauges = (
+    State.__dict__[f].__set__ for f in ("node", "values", "turn", "seed", "fired", "ending", "names", "n_gauges"))
 
 
 @dataclass(frozen=True, slots=True)
