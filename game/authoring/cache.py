@@ -175,7 +175,7 @@ class _LazyPositions(Positions):
 
     def __getattr__(self, attr: str) -> Any:
         if attr in ("values", "keys"):
-            pos = parse_document(self._raw, self._name).positions
+            pos = parse_document(self._raw, self._name, positions=True).positions
             self.values, self.keys = pos.values, pos.keys
             return getattr(self, attr)
         raise AttributeError(attr)

@@ -11,6 +11,7 @@ stays text), and "23:12" stays text (YAML 1.1 would read a base-60 number).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from game.engine import Problem, Scenario
+from game.engine import Problem, Scenario, compiled
 
 from .diagnostics import Diagnostic
 from .validate import validate
@@ -32,7 +33,7 @@ MAX_VALUES = 200_000  # values built, aliases expanded; bounds "billion laughs"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _INT = re.compile(r"^[-+]?[0-9]+$")
-_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+\.[0-9]*)([eE][-+]?[0-9]+)?$")  # a dot, as YAML 1.1 writers expect
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
@@ -131,7 +132,12 @@ def read_document(path: str | Path, display: str | None = None) -> Document:
     return parse_document(raw, name)
 
 
-def parse_document(raw: bytes, name: str = "<scenario>") -> Document:
+def parse_document(raw: bytes, name: str = "<scenario>", *, positions: bool = False) -> Document:
+    """Parse one file's bytes. Raises LoadError (unusable input).
+
+    With `positions=False` the positions are found again on first use (see
+    _LazyPositions), which keeps a clean load fast.
+    """
     if len(raw) > MAX_BYTES:
         raise _unusable(name, f"file too large ({len(raw) // 1024} KiB; the limit is {MAX_BYTES // (1024 * 1024)} MiB)",
                         code="too-large")
@@ -148,92 +154,272 @@ def parse_document(raw: bytes, name: str = "<scenario>") -> Document:
     if "\x00" in text:
         raise _unusable(name, "the file contains NUL characters; it is not a text file", code="encoding")
     lines = text.splitlines()
-    _prescan(text, name, lines)
+    gc_was_on = gc.isenabled()
+    gc.disable()  # thousands of small containers and no cycles: the cyclic GC would only slow this down
     try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as e:
-        raise _yaml_error(e, name, lines) from None
-    except yaml.YAMLError as e:
-        raise _unusable(name, f"not valid YAML: {e}", code="yaml") from None
-    except RecursionError:
-        raise _unusable(name, f"nesting too deep (more than {MAX_DEPTH} levels)", code="too-deep") from None
-    if node is None:
-        raise _unusable(name, "the file is empty", hint="start from 'pandore new ID'", code="empty")
-    _check_expansion(node, name, lines)
-    pos = Positions()
-    builder = _Builder(name, lines, pos)
-    data = builder.build(node, ())
-    return Document(name, data, pos, lines, sha, builder.problems)
+        if not positions:
+            # Positions are needed only to place a diagnostic: read without them,
+            # and find them by reading again when one is asked for.
+            try:
+                builder = _EventBuilder(name, lines, record=False)
+                data = builder.run(text)
+                return Document(name, data, _LazyPositions(text, name, lines), lines, sha, [])
+            except _NeedPositions:
+                pass  # a duplicate key: its diagnostic names the line of the first one
+        builder = _EventBuilder(name, lines, record=True)
+        data = builder.run(text)
+    finally:
+        if gc_was_on:
+            gc.enable()
+    return Document(name, data, builder.pos, lines, sha, builder.problems)
 
 
-def _prescan(text: str, name: str, lines: list[str]) -> None:
-    """Refuse hostile nesting and sizes before composing (the C composer recurses)."""
-    depth = 0
-    count = 0
-    docs = 0
-    try:
-        for ev in yaml.parse(text, Loader=_Loader):
-            count += 1
-            if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    m = ev.start_mark
-                    raise _unusable(name, f"nesting too deep (more than {MAX_DEPTH} levels)", m.line + 1, m.column + 1,
-                                    source=_line(lines, m.line + 1), code="too-deep")
-            elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
-            elif isinstance(ev, yaml.DocumentStartEvent):
-                docs += 1
-                if docs > 1:
-                    m = ev.start_mark
-                    raise _unusable(name, "more than one YAML document ('---') in the file", m.line + 1, m.column + 1,
-                                    "keep one scenario per file", _line(lines, m.line + 1), code="yaml")
-            if count > MAX_EVENTS:
-                m = ev.start_mark
-                raise _unusable(name, "the file is too large to be a scenario", m.line + 1, m.column + 1, code="too-large")
-    except yaml.MarkedYAMLError as e:
-        raise _yaml_error(e, name, lines) from None
-    except yaml.YAMLError as e:
-        raise _unusable(name, f"not valid YAML: {e}", code="yaml") from None
+class _NeedPositions(Exception):
+    """Raised by a builder that does not record positions when a diagnostic needs them."""
 
 
-def _check_expansion(root: yaml.Node, name: str, lines: list[str]) -> None:
-    """Refuse a document whose aliases expand to more than MAX_VALUES values.
+class _LazyPositions(Positions):
+    """Positions found by reading the text again, on first use only."""
 
-    An alias is the very node object of its anchor, so sizes are memoised
-    per node: a "billion laughs" is measured in the time of its source, then
-    located at the deepest collection that is too large on its own.
+    def __init__(self, text: str, name: str, lines: list[str]):  # no super().__init__: fields on demand
+        self._text, self._name, self._lines = text, name, lines
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr in ("values", "keys"):
+            builder = _EventBuilder(self._name, self._lines, record=True)
+            builder.run(self._text)
+            self.values, self.keys = builder.pos.values, builder.pos.keys
+            return getattr(self, attr)
+        raise AttributeError(attr)
+
+
+_NOTHING = object()  # no document yet
+_SKIP = None  # path of a value that is not kept (a duplicate key's value)
+
+
+class _Frame:
+    """An open collection while the event stream is read."""
+
+    __slots__ = ("value", "path", "mark", "size", "key", "anchor", "is_map")
+
+    def __init__(self, value, path, mark, anchor, is_map):
+        self.value, self.path, self.mark, self.anchor, self.is_map = value, path, mark, anchor, is_map
+        self.size = 1
+        self.key = _NOTHING  # for a mapping: the key waiting for its value
+
+
+class _EventBuilder:
+    """Builds plain data from YAML events in one pass, without recursion.
+
+    It records the position of every value and key, bounds nesting depth
+    (the C composer would recurse) and the number of events, refuses a
+    second document, reports duplicate keys (keeping the first value), and
+    measures what aliases expand to: an alias shares its anchor's value, so a
+    "billion laughs" costs nothing to read and is refused, located at the
+    deepest collection that is too large on its own, before anything walks it.
     """
-    size: dict[int, int] = {}
 
-    def measure(node: yaml.Node) -> int:
-        known = size.get(id(node))
-        if known is not None:
-            return known
-        total = 1
-        if isinstance(node, yaml.SequenceNode):
-            for child in node.value:
-                total += measure(child)
-        elif isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                total += measure(k) + measure(v)
-        size[id(node)] = total
-        return total
+    def __init__(self, name: str, lines: list[str], record: bool = True):
+        self.name, self.lines, self.record = name, lines, record
+        self.pos = Positions()
+        self._plain: dict[str, Any] = {}  # plain scalar text -> value
+        self._plain_keys: dict[str, str] = {}  # plain key text -> key
+        self.problems: list[Diagnostic] = []
 
-    if measure(root) <= MAX_VALUES:
-        return
-    node = root
-    while True:
-        children = node.value if isinstance(node, yaml.SequenceNode) else (
-            [v for _, v in node.value] if isinstance(node, yaml.MappingNode) else [])
-        big = next((c for c in children if size.get(id(c), 0) > MAX_VALUES), None)
-        if big is None:
-            break
-        node = big
-    m = node.start_mark
-    raise _unusable(name, f"this part expands to more than {MAX_VALUES} values (aliases '*' repeated too often)",
-                    m.line + 1, m.column + 1, "avoid anchors (&) and aliases (*) in scenario files",
-                    _line(lines, m.line + 1), code="too-large")
+    def fail(self, mark, message: str, hint: str | None = None, code: str = "yaml") -> LoadError:
+        return _unusable(self.name, message, mark.line + 1, mark.column + 1, hint, _line(self.lines, mark.line + 1), code)
+
+    def run(self, text: str) -> Any:
+        try:
+            return self._run(text)
+        except yaml.MarkedYAMLError as e:
+            raise _yaml_error(e, self.name, self.lines) from None
+        except yaml.YAMLError as e:
+            raise _unusable(self.name, f"not valid YAML: {e}", code="yaml") from None
+
+    def _run(self, text: str) -> Any:
+        stack: list[_Frame] = []
+        anchors: dict[str, tuple[Any, int]] = {}
+        root: Any = _NOTHING
+        docs = count = 0
+        values = self.pos.values if self.record else {}
+        record = self.record
+        plain, plain_keys, Scalar = self._plain, self._plain_keys, yaml.ScalarEvent
+        parser = _Loader(text)
+        next_event = parser.get_event  # the C parser's own loop: no generator, no check_event per event
+        try:
+            while True:
+                ev = next_event()
+                if ev is None:
+                    break
+                count += 1
+                if count > MAX_EVENTS:
+                    raise self.fail(ev.start_mark, "the file is too large to be a scenario", code="too-large")
+                cls = type(ev)
+                if cls is Scalar and not record and stack and ev.tag is None and ev.anchor is None:
+                    # The common case, kept short: a plain key, or a value in a mapping.
+                    parent = stack[-1]
+                    if parent.is_map:
+                        if parent.key is _NOTHING:
+                            key = plain_keys.get(ev.value) if not ev.style else None
+                            if key is not None and key not in parent.value:
+                                parent.size += 1
+                                parent.key = key
+                            else:
+                                self._key(parent, ev)
+                            continue
+                        value = ev.value
+                        if not ev.style:
+                            value = plain.get(value, _NOTHING)
+                            if value is _NOTHING:
+                                value = plain[ev.value] = _resolve_plain(ev.value)
+                        parent.size += 1
+                        parent.value[parent.key] = value
+                        parent.key = _NOTHING
+                        continue
+                if cls is yaml.ScalarEvent or cls is yaml.AliasEvent or cls is yaml.MappingStartEvent \
+                        or cls is yaml.SequenceStartEvent:
+                    parent = stack[-1] if stack else None
+                    # Where this node goes: a mapping's key, a mapping's value, a list item or the root.
+                    if parent is not None and parent.is_map and parent.key is _NOTHING:
+                        if cls is not yaml.ScalarEvent:
+                            raise self.fail(ev.start_mark, "a mapping key must be a plain name")
+                        self._key(parent, ev)
+                        continue
+                    if parent is None or not record:
+                        path = ()
+                    elif parent.path is _SKIP:
+                        path = _SKIP
+                    elif parent.is_map:
+                        path = None if parent.key is _SKIP else parent.path + (parent.key,)
+                    else:
+                        path = parent.path + (len(parent.value),)
+                    m = ev.start_mark
+                    if cls is yaml.AliasEvent:
+                        if ev.anchor not in anchors:
+                            raise self.fail(m, "invalid YAML: '*' refers to an anchor ('&') that does not exist "
+                                            f"(found undefined alias '{ev.anchor}')",
+                                            "write the value in full; anchors and aliases are best avoided in scenario files")
+                        value, size = anchors[ev.anchor]
+                        if record and path is not None:
+                            values.setdefault(path, (m.line + 1, m.column + 1, None))
+                        root = self._deliver(stack, value, size, root)
+                    elif cls is yaml.ScalarEvent:
+                        if record and path is not None:
+                            values.setdefault(path, (m.line + 1, m.column + 1, ev.style or None))  # C parser: '' = plain
+                        value = self._scalar(ev)
+                        if ev.anchor is not None:
+                            anchors[ev.anchor] = (value, 1)
+                        root = self._deliver(stack, value, 1, root)
+                    else:
+                        if len(stack) >= MAX_DEPTH:
+                            raise self.fail(m, f"nesting too deep (more than {MAX_DEPTH} levels)", code="too-deep")
+                        self._check_tag(ev)
+                        if record and path is not None:
+                            values.setdefault(path, (m.line + 1, m.column + 1, None))
+                        is_map = cls is yaml.MappingStartEvent
+                        stack.append(_Frame({} if is_map else [], path, m, ev.anchor, is_map))
+                elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+                    frame = stack.pop()
+                    if frame.size > MAX_VALUES:
+                        raise self.fail(frame.mark, f"this part expands to more than {MAX_VALUES} values "
+                                        "(aliases '*' repeated too often)",
+                                        "avoid anchors (&) and aliases (*) in scenario files", code="too-large")
+                    if frame.anchor is not None:
+                        anchors[frame.anchor] = (frame.value, frame.size)
+                    root = self._deliver(stack, frame.value, frame.size, root)
+                elif cls is yaml.DocumentStartEvent:
+                    docs += 1
+                    if docs > 1:
+                        raise self.fail(ev.start_mark, "more than one YAML document ('---') in the file",
+                                        "keep one scenario per file")
+        finally:
+            parser.dispose()
+        if root is _NOTHING:
+            raise _unusable(self.name, "the file is empty", hint="start from 'pandore new ID'", code="empty")
+        return root
+
+    def _deliver(self, stack: list[_Frame], value: Any, size: int, root: Any) -> Any:
+        if not stack:
+            return value
+        parent = stack[-1]
+        parent.size += size
+        if parent.is_map:
+            if parent.key is not _SKIP:
+                parent.value[parent.key] = value
+            parent.key = _NOTHING
+        else:
+            parent.value.append(value)
+        return root
+
+    def _key(self, parent: _Frame, ev: yaml.ScalarEvent) -> None:
+        m = ev.start_mark
+        plain = not ev.style and ev.tag is None
+        key = self._plain_keys.get(ev.value) if plain else None
+        if key is None:
+            if ev.value == "<<" and plain:
+                raise self.fail(m, "merge keys ('<<') are not supported in scenario files")
+            key = self._scalar(ev)
+            if isinstance(key, bool) or key is None:
+                key = ev.value  # 'true:' or 'null:' as a key is a name here
+            elif isinstance(key, (int, float)):
+                key = str(ev.value)
+            if plain:
+                self._plain_keys[ev.value] = key
+        parent.size += 1
+        if key in parent.value:
+            if not self.record:
+                raise _NeedPositions
+            # Reported, and the first value kept, so the rest of the file is still checked.
+            first = self.pos.keys.get(parent.path + (key,), (0, 0))[0] if parent.path is not _SKIP else 0
+            self.problems.append(Diagnostic(
+                self.name, m.line + 1, m.column + 1, "error", f"duplicate key '{key}' (first given at line {first})",
+                "a key may appear once per mapping; remove or rename one", _line(self.lines, m.line + 1),
+                code="duplicate-key"))
+            parent.key = _SKIP
+            return
+        if self.record and parent.path is not _SKIP:
+            self.pos.keys[parent.path + (key,)] = (m.line + 1, m.column + 1)
+        parent.key = key
+
+    def _check_tag(self, ev) -> None:
+        tag = ev.tag
+        if tag is not None and tag != "!" and tag not in _KNOWN_TAGS and tag not in _COLLECTION_TAGS:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            raise self.fail(ev.start_mark, f"YAML tags such as '{shown}' are not allowed in scenario files",
+                            "remove the tag: a scenario holds only text, numbers, true/false, lists and mappings")
+
+    def _scalar(self, ev: yaml.ScalarEvent) -> Any:
+        value, tag = ev.value, ev.tag
+        if tag is None:
+            if ev.style:
+                return value  # quoted or block: text
+            hit = self._plain.get(value, _NOTHING)  # plain: resolved once per distinct text
+            if hit is _NOTHING:
+                hit = self._plain[value] = _resolve_plain(value)
+            return hit
+        if tag == "!":
+            return value
+        self._check_tag(ev)
+        return value if tag == "tag:yaml.org,2002:str" else _resolve_plain(value)
+
+
+def _resolve_plain(value: str) -> Any:
+    """A plain scalar with YAML 1.2's core schema, not 1.1's ("Non" and "23:12" stay text)."""
+    if value in _NULL:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    if _INT.match(value):
+        return int(value)
+    if _FLOAT.match(value):
+        return float(value)
+    return value
+
+
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
 def _line(lines: list[str], n: int) -> str | None:
@@ -313,102 +499,10 @@ def _yaml_error(e: yaml.MarkedYAMLError, name: str, lines: list[str]) -> LoadErr
     return _unusable(name, f"invalid YAML: {message}", line, col, hint, _line(lines, line), "yaml")
 
 
-class _Builder:
-    """Turns composed nodes into plain data, recording positions."""
-
-    def __init__(self, name: str, lines: list[str], pos: Positions):
-        self.name, self.lines, self.pos = name, lines, pos
-        self.count = 0
-        self.problems: list[Diagnostic] = []
-
-    def fail(self, node: yaml.Node, message: str, hint: str | None = None, code: str = "yaml") -> LoadError:
-        m = node.start_mark
-        return _unusable(self.name, message, m.line + 1, m.column + 1, hint, _line(self.lines, m.line + 1), code)
-
-    def build(self, node: yaml.Node, path: tuple) -> Any:
-        self.count += 1
-        if self.count > MAX_VALUES:
-            raise self.fail(node, f"the document expands to more than {MAX_VALUES} values (aliases '*' repeated too often)",
-                            "avoid anchors (&) and aliases (*) in scenario files", code="too-large")
-        m = node.start_mark
-        style = getattr(node, "style", None) if isinstance(node, yaml.ScalarNode) else None
-        self.pos.values.setdefault(path, (m.line + 1, m.column + 1, style))
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
-        if isinstance(node, yaml.MappingNode):
-            out: dict[Any, Any] = {}
-            for knode, vnode in node.value:
-                if knode.tag == "tag:yaml.org,2002:merge":
-                    raise self.fail(knode, "merge keys ('<<') are not supported in scenario files")
-                if not isinstance(knode, yaml.ScalarNode):
-                    raise self.fail(knode, "a mapping key must be a plain name")
-                key = self.scalar(knode)
-                if isinstance(key, bool) or key is None:
-                    key = knode.value  # 'true:' or 'null:' as a key is a name here
-                if isinstance(key, (int, float)):
-                    key = str(knode.value)
-                if key in out:
-                    # Reported, and the first value kept, so the rest of the file is still checked.
-                    first = self.pos.keys.get(path + (key,), (0, 0))[0]
-                    km = knode.start_mark
-                    self.problems.append(Diagnostic(
-                        self.name, km.line + 1, km.column + 1, "error",
-                        f"duplicate key '{key}' (first given at line {first})",
-                        "a key may appear once per mapping; remove or rename one",
-                        _line(self.lines, km.line + 1), code="duplicate-key"))
-                    self.count += _size(vnode)
-                    continue
-                km = knode.start_mark
-                self.pos.keys[path + (key,)] = (km.line + 1, km.column + 1)
-                out[key] = self.build(vnode, path + (key,))
-            return out
-        raise self.fail(node, "unsupported YAML node")  # pragma: no cover
-
-    def scalar(self, node: yaml.ScalarNode) -> Any:
-        value, tag = node.value, node.tag
-        if tag not in _KNOWN_TAGS:
-            shown = tag.replace("tag:yaml.org,2002:", "!!")
-            raise self.fail(node, f"YAML tags such as '{shown}' are not allowed in scenario files",
-                            "remove the tag: a scenario holds only text, numbers, true/false, lists and mappings",
-                            code="yaml")
-        # Quoted and block scalars are text; so is a plain scalar that even
-        # YAML 1.1 reads as text (or that was tagged !!str explicitly).
-        if tag == "tag:yaml.org,2002:str":
-            return value
-        # Otherwise resolve with YAML 1.2's core schema rather than 1.1's.
-        if value in _NULL:
-            return None
-        if value in _TRUE:
-            return True
-        if value in _FALSE:
-            return False
-        if _INT.match(value):
-            return int(value)
-        if _FLOAT.match(value) and any(ch.isdigit() for ch in value):
-            return float(value)
-        return value
-
-
 _KNOWN_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:value",
 }
-
-
-def _size(node: yaml.Node) -> int:
-    """How many values a skipped node holds (aliases counted), for the expansion bound."""
-    total, todo = 0, [node]
-    while todo and total <= MAX_VALUES:
-        n = todo.pop()
-        total += 1
-        if isinstance(n, yaml.SequenceNode):
-            todo += n.value
-        elif isinstance(n, yaml.MappingNode):
-            for k, v in n.value:
-                todo += [k, v]
-    return total
 
 
 def problems_to_diagnostics(doc: Document, problems: list[Problem]) -> list[Diagnostic]:
@@ -441,10 +535,18 @@ def load_document(doc: Document) -> Loaded:
         d = Diagnostic(doc.path, line, col, "error", "a scenario file is a mapping of keys (format, id, title, ...)",
                        "start from 'pandore new ID'", doc.source(line), code="not-mapping")
         return Loaded(doc.path, None, [d], doc)
-    scenario, problems = validate(doc.data)
-    diagnostics = doc.problems + problems_to_diagnostics(doc, problems)
-    if any(d.severity == "error" for d in diagnostics):
-        scenario = None
+    gc_was_on = gc.isenabled()
+    gc.disable()  # as in parse_document: many objects, no cycles
+    try:
+        scenario, problems = validate(doc.data)
+        diagnostics = doc.problems + problems_to_diagnostics(doc, problems)
+        if any(d.severity == "error" for d in diagnostics):
+            scenario = None
+        else:
+            compiled(scenario, checked=True)  # ready to play; validate() has just checked its references
+    finally:
+        if gc_was_on:
+            gc.enable()
     return Loaded(doc.path, scenario, diagnostics, doc)
 
 

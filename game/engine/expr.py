@@ -130,10 +130,7 @@ def _compile_expr(source: str, types: Mapping[str, type], index: Mapping[str, in
         raise ExprError(f"invalid expression: {e.msg}", lead + col,
                         "conditions look like 'workload >= 70 and not sms_nuit'") from None
     checker = _Checker(types, lead, text)
-    count = sum(1 for _ in ast.walk(tree))
-    if count > MAX_NODES:
-        raise ExprError(f"expression too complex ({count} parts, at most {MAX_NODES})")
-    rtype = checker.check(tree.body)
+    rtype = checker.check(tree.body)  # counts the parts as it goes: refuses more than MAX_NODES
     if checker.mults > MAX_MULTIPLICATIONS:
         raise ExprError(f"at most {MAX_MULTIPLICATIONS} multiplications in one expression")
     if want is not None and rtype is not want:
@@ -240,12 +237,16 @@ class _Checker:
         self.lead = lead
         self.text = text
         self.mults = 0
+        self.parts = 0
         self.names: set[str] = set()
 
     def where(self, node: ast.AST) -> int:
         return self.lead + _offset(self.text, getattr(node, "lineno", 1), getattr(node, "col_offset", 0))
 
     def check(self, node: ast.AST) -> type:
+        self.parts += 1
+        if self.parts > MAX_NODES:
+            raise ExprError(f"expression too complex: at most {MAX_NODES} parts")
         if isinstance(node, ast.Constant):
             v = node.value
             if isinstance(v, bool):
