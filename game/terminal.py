@@ -25,7 +25,7 @@ from game.engine import (
     visible_choices,
 )
 from game.engine.model import render_text
-from game.i18n import t
+from game.i18n import keep_together, t
 
 
 class ChoicePickError(Exception):
@@ -93,7 +93,7 @@ class TerminalPlayer:
             print("", file=self.out)
             return
         pad = " " * indent
-        for para in _nbsp(text).split("\n"):
+        for para in keep_together(text).split("\n"):
             wrapped = textwrap.fill(para, self.width, initial_indent=pad, break_on_hyphens=False,
                                     subsequent_indent=pad + " " * hang) if para.strip() else ""
             print(wrapped.replace("\u00a0", " ") if self.plain_spaces else wrapped, file=self.out)
@@ -341,15 +341,6 @@ class TerminalPlayer:
                 self.say(t("term.bad_input", self.lang, first=1, last=len(shown)))
         self.show_ending()
         return True
-
-
-_NBSP_BEFORE = re.compile(r" ([:;!?»])")
-_NBSP_AFTER = re.compile(r"(«) ")
-
-
-def _nbsp(text: str) -> str:
-    """Keep French punctuation with its word when wrapping (no line starting with ':' or '»')."""
-    return _NBSP_AFTER.sub("\\1\u00a0", _NBSP_BEFORE.sub("\u00a0\\1", text))
 
 
 def _bar(value: int, lo: int, hi: int, width: int = 10) -> str:

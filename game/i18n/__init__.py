@@ -8,6 +8,7 @@ test keeps the catalogues identical in keys.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,3 +27,13 @@ def catalogue(lang: str) -> dict[str, str]:
 def t(key: str, lang: str = DEFAULT, **values: object) -> str:
     text = catalogue(lang).get(key) or catalogue(DEFAULT).get(key) or key
     return text.format(**values) if values else text
+
+
+_BEFORE = re.compile(r" ([:;!?»])")
+_AFTER = re.compile(r"([«]) ")
+
+
+def keep_together(text: str) -> str:
+    """French typography for wrapped text: the space before : ; ! ? » and after «
+    becomes a no-break space, so no line starts with ':' or '»' (and none ends with '«')."""
+    return _AFTER.sub("\\1\u00a0", _BEFORE.sub("\u00a0\\1", text))

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pygame
 
+from game.i18n import keep_together
+
 Colour = tuple[int, int, int] | tuple[int, int, int, int]
 
 
@@ -56,7 +58,7 @@ def block(text: str, path: Path, size: int, colour: Colour, width: int, spacing:
           align: str = "left", max_lines: int = 0) -> pygame.Surface:
     """`text` wrapped to `width`, as a transparent surface (cached)."""
     f = font(path, size)
-    lines = wrap(text, f, max(10, width))
+    lines = wrap(keep_together(text), f, max(10, width))
     if max_lines and len(lines) > max_lines:
         lines = lines[:max_lines]
         last = lines[-1]

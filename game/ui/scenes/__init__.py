@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pygame
 
+from game.i18n import keep_together
+
 from ..text import html_escape
 
 
 def esc(s: str) -> str:
-    return html_escape(s).replace("\n", "<br>")
+    return html_escape(keep_together(s)).replace("\n", "<br>")
 
 
 def font_tag(ctx, size_key: str, s: str, colour_key: str | None = None, bold: bool = False, italic: bool = False) -> str:
