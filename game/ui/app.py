@@ -425,6 +425,16 @@ class App:
         pygame.image.save(self.screen, str(path))
 
 
+def _no_screen() -> bool:
+    """True when SDL found no screen and fell back to drawing off screen by itself
+    (an SSH session, a server): the window would run unseen. A driver chosen on
+    purpose (SDL_VIDEODRIVER, as tests do) is respected."""
+    if os.environ.get("SDL_VIDEODRIVER"):
+        return False
+    pygame.display.init()
+    return pygame.display.get_driver() in ("offscreen", "dummy")
+
+
 def run(lang: str = "fr", scenario_path: str | None = None, seed: int | None = None, *,
         autoplay: str | None = None, screenshots: str | None = None, size: tuple[int, int] | None = None) -> int:
     """Open the game window (title screen, or straight into `scenario_path`). Returns an exit code.
@@ -438,6 +448,9 @@ def run(lang: str = "fr", scenario_path: str | None = None, seed: int | None = N
             from .autoplay import autoplay as run_autoplay
 
             return run_autoplay(scenario_path, autoplay, screenshots, lang=lang, seed=seed, size=size or DEFAULT_SIZE)
+        if _no_screen():
+            print(f"pandore: {translate('ui.error.no_screen', lang)}", file=sys.stderr)
+            return 2
         app = App(lang=lang, scenario_path=scenario_path, seed=seed, size=size)
         return app.run()
     except KeyboardInterrupt:
