@@ -10,6 +10,8 @@ from . import View
 
 
 class DashboardView(View):
+    FADE_IN = 0.35  # seconds
+
     def __init__(self, ctx, rect, node, fresh=True):
         super().__init__(ctx, rect, node, fresh)
         self.card = self._render(min(self.rect.width, ctx.metrics.px(560)))
@@ -111,13 +113,6 @@ class DashboardView(View):
             y += s.get_height() + g
         return card
 
-    @property
-    def animating(self) -> bool:
-        return self.fresh and self.ctx.now - self.t0 < 0.35
-
-    def skip(self) -> None:
-        self.fresh = False
-
     def draw(self, surface: pygame.Surface) -> None:
         card = self.card
         if card.get_height() > self.rect.height:  # too tall: scale down rather than cut
@@ -126,7 +121,7 @@ class DashboardView(View):
             self.card = card
         r = card.get_rect(center=self.rect.center)
         if self.animating:
-            p = min(1.0, (self.ctx.now - self.t0) / 0.35)
+            p = self.fade()
             card.set_alpha(int(255 * p))
             surface.blit(card, r.move(0, int((1 - p) * 12)))
             card.set_alpha(255)

@@ -31,6 +31,8 @@ def placeholder(ctx, size: tuple[int, int], seed: str = "") -> pygame.Surface:
 
 
 class NarrativeView(View):
+    FADE_IN = 0.35  # seconds
+
     def __init__(self, ctx, rect, node, fresh=True):
         super().__init__(ctx, rect, node, fresh)
         img = ctx.image(node.image, (self.rect.width, self.rect.height)) if node.image else None
@@ -41,18 +43,11 @@ class NarrativeView(View):
             self.missing = False
         self.image = img
 
-    @property
-    def animating(self) -> bool:
-        return self.fresh and self.ctx.now - self.t0 < 0.35
-
-    def skip(self) -> None:
-        self.fresh = False
-
     def draw(self, surface: pygame.Surface) -> None:
         r = self.image.get_rect(center=self.rect.center)
         if self.animating:
-            p = (self.ctx.now - self.t0) / 0.35
-            self.image.set_alpha(int(255 * min(1.0, p)))
+            p = self.fade()
+            self.image.set_alpha(int(255 * p))
             surface.blit(self.image, r)
             self.image.set_alpha(255)
         else:

@@ -87,9 +87,6 @@ class SmsView(View):
     def animating(self) -> bool:
         return self.fresh and self.elapsed < self.end + 0.05
 
-    def skip(self) -> None:
-        self.fresh = False
-
     def _visible(self) -> tuple[int, bool]:
         """How many bubbles are shown, and whether the typing dots show."""
         if not self.fresh:

@@ -109,9 +109,6 @@ class VisioView(View):
     def animating(self) -> bool:
         return self.fresh and self.ctx.now - self.t0 < FLICKER and any(p.connection == "unstable" for _, p in self.tiles)
 
-    def skip(self) -> None:
-        self.fresh = False
-
     def _bars(self, surface, rect: pygame.Rect, p) -> None:
         ctx, m = self.ctx, self.ctx.metrics
         level = {"good": 3, "unstable": 1, "lost": 0}[p.connection]
