@@ -8,12 +8,14 @@ or writes ends in a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import io
 import random
 import sys
 from pathlib import Path
 
 from game.authoring import library
+from game.authoring.commands import add_commands
 from game.authoring.diagnostics import Diagnostic, exit_code, sort_key
 from game.i18n import LANGUAGES, t
 
@@ -59,12 +61,17 @@ def _list_scenarios(lang: str, stream=None) -> None:
     print(t("cli.how_to_play", lang), file=stream)
 
 
+def window_available() -> bool:
+    """Whether the window's libraries are installed (they are optional for the terminal and the tools)."""
+    return all(importlib.util.find_spec(m) is not None for m in ("pygame", "pygame_gui"))
+
+
 def cmd_default(args: argparse.Namespace) -> int:
-    try:
-        from game.ui.app import run as run_window  # the window, once the front end is installed
-    except ImportError:
+    if not window_available():
         _list_scenarios(args.lang)
         return 0
+    from game.ui.app import run as run_window  # imported on use: pygame takes a while to load
+
     return run_window(lang=args.lang)
 
 
@@ -76,18 +83,17 @@ def cmd_play(args: argparse.Namespace) -> int:
         return code
     scenario = loaded.scenario
     lang = scenario.language if scenario.language in LANGUAGES else args.lang
+    if not args.text and not window_available():
+        args.text = True
     if not args.text:
-        try:
-            from game.ui.app import run as run_window
-        except ImportError:
-            args.text = True
-        else:
-            size = _parse_size(args.size)
-            if size is None and args.size:
-                print(f"pandore: --size expects WIDTHxHEIGHT, e.g. 1280x720 (got '{args.size}')", file=sys.stderr)
-                return 2
-            return run_window(scenario_path=str(loaded.path), lang=lang, seed=args.seed, autoplay=args.autoplay,
-                              screenshots=args.screenshots, size=size)
+        from game.ui.app import run as run_window  # imported on use: pygame takes a while to load
+
+        size = _parse_size(args.size)
+        if size is None and args.size:
+            print(f"pandore: --size expects WIDTHxHEIGHT, e.g. 1280x720 (got '{args.size}')", file=sys.stderr)
+            return 2
+        return run_window(scenario_path=str(loaded.path), lang=lang, seed=args.seed, autoplay=args.autoplay,
+                          screenshots=args.screenshots, size=size)
     scripted = args.choices is not None
     tokens = [c for c in (args.choices or "").split(",") if c.strip()] if scripted else []
     seed = args.seed if args.seed is not None else (0 if scripted or args.json else random.randrange(1_000_000))
@@ -180,12 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("-o", "--output", help="file to write (default: standard output)")
     schema.set_defaults(func=cmd_schema)
 
-    try:  # the authoring toolkit adds its commands when present
-        from game.authoring.commands import add_commands
-    except ImportError:
-        pass
-    else:
-        add_commands(sub)
+    add_commands(sub)
     return p
 
 

@@ -11,7 +11,6 @@ stays text), and "23:12" stays text (YAML 1.1 would read a base-60 number).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from game.engine import Problem, Scenario, compiled
+from game.engine import Problem, Rules, Scenario
 
 from .diagnostics import Diagnostic
 from .validate import validate
@@ -98,6 +97,8 @@ class Loaded:
     scenario: Scenario | None
     diagnostics: list[Diagnostic]
     document: Document | None = None
+    #: The scenario compiled for play, once, when it loaded without error.
+    rules: Rules | None = None
 
     @property
     def sha256(self) -> str | None:
@@ -154,23 +155,17 @@ def parse_document(raw: bytes, name: str = "<scenario>", *, positions: bool = Fa
     if "\x00" in text:
         raise _unusable(name, "the file contains NUL characters; it is not a text file", code="encoding")
     lines = text.splitlines()
-    gc_was_on = gc.isenabled()
-    gc.disable()  # thousands of small containers and no cycles: the cyclic GC would only slow this down
-    try:
-        if not positions:
-            # Positions are needed only to place a diagnostic: read without them,
-            # and find them by reading again when one is asked for.
-            try:
-                builder = _EventBuilder(name, lines, record=False)
-                data = builder.run(text)
-                return Document(name, data, _LazyPositions(text, name, lines), lines, sha, [])
-            except _NeedPositions:
-                pass  # a duplicate key: its diagnostic names the line of the first one
-        builder = _EventBuilder(name, lines, record=True)
-        data = builder.run(text)
-    finally:
-        if gc_was_on:
-            gc.enable()
+    if not positions:
+        # Positions are needed only to place a diagnostic: read without them,
+        # and find them by reading again when one is asked for.
+        try:
+            builder = _EventBuilder(name, lines, record=False)
+            data = builder.run(text)
+            return Document(name, data, _LazyPositions(text, name, lines), lines, sha, [])
+        except _NeedPositions:
+            pass  # a duplicate key: its diagnostic names the line of the first one
+    builder = _EventBuilder(name, lines, record=True)
+    data = builder.run(text)
     return Document(name, data, builder.pos, lines, sha, builder.problems)
 
 
@@ -509,18 +504,12 @@ def problems_to_diagnostics(doc: Document, problems: list[Problem]) -> list[Diag
     return [doc.diagnostic(p) for p in problems]
 
 
-def load_file(path: str | Path, display: str | None = None, *, cache: bool = False) -> Loaded:
+def load_file(path: str | Path, display: str | None = None) -> Loaded:
     """Load one scenario file; never raises for bad input.
 
-    Returns a Loaded whose `scenario` is None when there are errors; every
-    problem is in `diagnostics`. With `cache=True`, a clean load is kept in
-    the user's cache folder, keyed by the file's hash, and a later load of
-    the same bytes skips the parse (see cache.py).
+    Returns a Loaded whose `scenario` and `rules` are None when there are
+    errors; every problem is in `diagnostics`.
     """
-    if cache:
-        from .cache import load_cached  # local: cache.py builds on this module
-
-        return load_cached(path, display)
     name = display or str(path)
     try:
         doc = read_document(path, name)
@@ -535,19 +524,11 @@ def load_document(doc: Document) -> Loaded:
         d = Diagnostic(doc.path, line, col, "error", "a scenario file is a mapping of keys (format, id, title, ...)",
                        "start from 'pandore new ID'", doc.source(line), code="not-mapping")
         return Loaded(doc.path, None, [d], doc)
-    gc_was_on = gc.isenabled()
-    gc.disable()  # as in parse_document: many objects, no cycles
-    try:
-        scenario, problems = validate(doc.data)
-        diagnostics = doc.problems + problems_to_diagnostics(doc, problems)
-        if any(d.severity == "error" for d in diagnostics):
-            scenario = None
-        else:
-            compiled(scenario, checked=True)  # ready to play; validate() has just checked its references
-    finally:
-        if gc_was_on:
-            gc.enable()
-    return Loaded(doc.path, scenario, diagnostics, doc)
+    scenario, problems = validate(doc.data)
+    diagnostics = doc.problems + problems_to_diagnostics(doc, problems)
+    if any(d.severity == "error" for d in diagnostics):
+        return Loaded(doc.path, None, diagnostics, doc)
+    return Loaded(doc.path, scenario, diagnostics, doc, Rules.compile(scenario))
 
 
 def load_text(text: str, name: str = "<scenario>") -> Loaded:

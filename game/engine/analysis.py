@@ -24,13 +24,15 @@ none is left or the budget (`max_states`) is spent. It then reports:
   only falls, or never moves (the last is also reported on its own);
 - triggers that never fire.
 
-The transition below is `rules.step` without events, on plain tuples, for
-speed; a property test keeps the two identical. Pure: stdlib + the engine.
+Every transition comes from `Rules.successors`, the same kernel as `step`:
+no rule is re-implemented here. The exploration is bounded by the work it
+does (transitions and trade-off comparisons), the states it keeps and the
+values they hold, so it ends on any input; `complete` says whether it saw
+everything and `stopped` which bound cut it. Pure: stdlib + the engine.
 """
 
 from __future__ import annotations
 
-import gc
 import random
 import time
 from collections import deque
@@ -39,10 +41,17 @@ from operator import ge, gt, mul
 from typing import Any
 
 from .model import Scenario
-from .rules import compiled, initial_state, step, visible_choices
+from .rules import Rules, rules_for
 from .state import Rejected
 
 DEFAULT_MAX_STATES = 200_000
+#: Transitions followed plus choice pairs compared for trade-offs: about 5 s of CPU.
+DEFAULT_MAX_WORK = 2_000_000
+#: Values held in the explored states (states x (gauges + variables)): about 100 MB.
+DEFAULT_MAX_CELLS = 4_000_000
+#: Nodes with more choices than this are not checked for no-trade-off pairs
+#: (k * (k - 1) pairs per state); the file's limit is 50 choices per node.
+MAX_PAIRED_CHOICES = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +100,10 @@ class Analysis:
     triggers_never_fired: list[str]
     dead_end_examples: dict[str, Example] = field(default_factory=dict)
     max_states: int = DEFAULT_MAX_STATES
+    #: Why the exploration stopped early: 'states', 'work' or 'memory'; None when complete.
+    stopped: str | None = None
+    #: Nodes not checked for no-trade-off pairs (too many choices).
+    unpaired: tuple[str, ...] = ()
     #: The explored states (node ids, values tuples, names), for `ranges_at`.
     _states: tuple | None = field(default=None, repr=False, compare=False)
 
@@ -133,7 +146,9 @@ class Analysis:
         return {
             "scenario": self.scenario,
             "complete": self.complete,
+            "stopped": self.stopped,
             "states": self.states,
+            "transitions": self.transitions,
             "endings": {
                 eid: {"reachable": e.reachable, "paths": e.paths,
                       "gauges": {g: [lo, hi] for g, (lo, hi) in e.gauges.items()}}
@@ -147,198 +162,130 @@ class Analysis:
         }
 
 
-def _ops(ops) -> tuple:
-    """Rule 2's operations as (index, value, add, lo, hi); `set` values pre-clamped."""
-    out = []
-    for i, value, add, lo, hi, _ in ops:
-        if not add and not isinstance(value, bool):
-            value = lo if value < lo else hi if value > hi else value
-        out.append((i, value, add, lo, hi))
-    return tuple(out)
-
-
-def analyze(scenario: Scenario, max_states: int = DEFAULT_MAX_STATES) -> Analysis:
-    """Explore every reachable state of a valid scenario (at most `max_states`).
+def analyze(scenario: Scenario | Rules, max_states: int = DEFAULT_MAX_STATES,
+            max_work: int = DEFAULT_MAX_WORK, max_cells: int = DEFAULT_MAX_CELLS) -> Analysis:
+    """Explore the reachable states of a valid scenario, within the bounds given.
 
     Raises ScenarioError when the scenario's references are broken (it must
     have passed `load_scenario`).
     """
-    # The exploration builds millions of small tuples and no cycles: the
-    # cyclic garbage collector would rescan them all again and again.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _analyze(scenario, max_states)
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _analyze(scenario: Scenario, max_states: int) -> Analysis:
     t0 = time.perf_counter()
-    max_states = max(1, int(max_states))
-    c = compiled(scenario)
-    node_ids = list(scenario.nodes) + list(scenario.endings)
+    rules = rules_for(scenario)
+    sc = rules.scenario
+    node_ids = list(sc.nodes) + list(sc.endings)
     nidx = {n: i for i, n in enumerate(node_ids)}
-    n_nodes = len(scenario.nodes)
-    gauges = list(scenario.gauges)
-    G = c.n_gauges
-    rg = range(G)
-    sign = tuple(1 if g.good == "high" else -1 for g in scenario.gauges.values())
+    n_nodes = len(sc.nodes)
+    gauges = list(sc.gauges)
+    G = rules.n_gauges
+    sign = tuple(1 if g.good == "high" else -1 for g in sc.gauges.values())
+    max_states = max(1, int(max_states))
+    cap = min(max_states, max(1, int(max_cells) // max(1, len(rules.names))))
+    choice_ids = [list(rules.choice_ids(n)) for n in node_ids]
+    position = [{cid: j for j, cid in enumerate(ids)} for ids in choice_ids]
+    n_outcomes = [[len(ch.outcomes or ()) for ch in sc.nodes[n].choices] if n in sc.nodes else [] for n in node_ids]
 
-    node_ops = [_ops(c.nodes[n].ops) for n in node_ids]
-    # node_choices[n] = [(visible, available, branches)], branches = ((k, ops, goto index), ...)
-    node_choices: list[list[tuple]] = []
-    choice_ids: list[list[str]] = []
-    for n in node_ids:
-        cn = c.nodes[n]
-        lst = []
-        for ch in cn.choices:
-            if ch.outcomes:
-                branches = tuple((k, _ops(ch.ops + o.ops), nidx[o.goto]) for k, o in enumerate(ch.outcomes))
-            else:
-                branches = ((0, _ops(ch.ops), nidx[ch.goto]),)
-            lst.append((ch.visible, ch.available, branches))
-        node_choices.append(lst)
-        choice_ids.append([ch.id for ch in cn.choices])
-    triggers = tuple((1 << t.index, t.once, t.cond, _ops(t.ops), -1 if t.goto is None else nidx[t.goto])
-                     for t in c.triggers)
-
-    # Rule 0: enter start.
-    v = list(c.initial)
-    start = nidx[c.start]
-    for i, value, add, lo, hi in node_ops[start]:
-        if add:
-            x = v[i] + value
-            v[i] = lo if x < lo else hi if x > hi else x
-        else:
-            v[i] = value
-    s_node = [start]
-    s_vals = [tuple(v)]
-    s_fired = [0]
+    first, _ = rules.start(0)
+    states = [first]
+    s_node = [nidx[first.node]]
     # Each state's gauges signed by `good` (higher is better): R(c, s) is these
     # minus s's own, and s's own cancel out when two choices are compared.
-    s_sig = [tuple(map(mul, s_vals[0], sign))]
-    index: dict[tuple, int] = {(start, 0, s_vals[0]): 0}
+    s_sig = [tuple(map(mul, first.values, sign))]
+    index: dict[tuple, int] = {(first.node, first.fired, first.values): 0}
     parent = [-1]
-    via: list[tuple[int, int]] = [(-1, -1)]
+    via: list[tuple[int, int | None]] = [(-1, None)]
     # The state graph's edges, flat: state s (expanded in order) owns succ[off[s]:off[s + 1]].
     succ: list[int] = []
     off: list[int] = []
 
-    complete = True
+    stopped: str | None = None
     transitions = 0
-    fired_ever = 0
+    work = 0
+    fired_ever: set[int] = set()
     available_ever: list[set[int]] = [set() for _ in node_ids]
     dead: dict[int, int] = {}  # node -> first dead-end state
     up = [False] * G
     down = [False] * G
-    pending = list(rg)  # gauges not yet seen moving both ways
-    # Candidate dominance pairs per node: (c, d) -> [seen together, strict once]
-    pairs: list[dict[tuple[int, int], list[bool]] | None] = []
-    for n in range(len(node_ids)):
-        k = len(node_choices[n])
-        pairs.append({(a, b): [False, False] for a in range(k) for b in range(k) if a != b} if k > 1 else None)
+    pending = list(range(G))  # gauges not yet seen moving both ways
+    # Candidate dominance pairs per node, made on the node's first visit: (c, d) -> [seen together, strict once]
+    pairs: list[dict[tuple[int, int], list[bool]] | None] = [None] * len(node_ids)
+    unpaired = [n for n in range(n_nodes) if len(choice_ids[n]) > MAX_PAIRED_CHOICES]
+    for n in range(n_nodes):
+        k = len(choice_ids[n])
+        if 1 < k <= MAX_PAIRED_CHOICES:
+            pairs[n] = {}  # filled on first visit
+    paired_once = [False] * len(node_ids)
 
     queue = 0
-    while queue < len(s_node):
+    while queue < len(states):
+        if work >= max_work:
+            stopped = "work"
+            break
         s = queue
         queue += 1
+        st = states[s]
         n = s_node[s]
         off.append(len(succ))
         if n >= n_nodes:
             continue  # an ending
-        vals = s_vals[s]
-        fired = s_fired[s]
+        vals = st.values
         cand = pairs[n]
-        if cand:
-            mins: dict[int, list[int]] = {}
-            maxs: dict[int, list[int]] = {}
+        if cand is not None and not paired_once[n]:
+            paired_once[n] = True
+            k = len(choice_ids[n])
+            cand.update({(a, b): [False, False] for a in range(k) for b in range(k) if a != b})
+            work += len(cand)
+        lo_d: dict[int, tuple] = {}
+        hi_d: dict[int, tuple] = {}
         seen_here = available_ever[n]
         any_available = False
-        for j, (vis, av, branches) in enumerate(node_choices[n]):
-            if (vis is not None and not vis(vals)) or (av is not None and not av(vals)):
-                continue
+        for cid, k, nxt, fired_trigger in rules.successors(st):
+            j = position[n][cid]
             any_available = True
             seen_here.add(j)
-            lo_d = hi_d = None
-            for k, ops, goto in branches:
-                v = list(vals)
-                for i, value, add, lo, hi in ops:
-                    if add:
-                        x = v[i] + value
-                        v[i] = lo if x < lo else hi if x > hi else x
-                    else:
-                        v[i] = value
-                nxt = goto
-                f = fired
-                if triggers:
-                    # Conditions only index the values, so the list serves (no tuple to build).
-                    for bit, once, cond, tops, tgoto in triggers:
-                        if once and f & bit:
-                            continue
-                        if cond(v):
-                            for i, value, add, lo, hi in tops:
-                                if add:
-                                    x = v[i] + value
-                                    v[i] = lo if x < lo else hi if x > hi else x
-                                else:
-                                    v[i] = value
-                            if tgoto >= 0:
-                                nxt = tgoto
-                            if once:
-                                f |= bit
-                            fired_ever |= bit
-                            break
-                for i, value, add, lo, hi in node_ops[nxt]:
-                    if add:
-                        x = v[i] + value
-                        v[i] = lo if x < lo else hi if x > hi else x
-                    else:
-                        v[i] = value
-                tv = tuple(v)
-                transitions += 1
-                key = (nxt, f, tv)
-                t = index.get(key)
-                if t is None:
-                    if len(s_node) >= max_states:
-                        complete = False
-                    else:
-                        t = len(s_node)
-                        index[key] = t
-                        s_node.append(nxt)
-                        s_vals.append(tv)
-                        s_fired.append(f)
-                        s_sig.append(tuple(map(mul, tv, sign)))
-                        parent.append(s)
-                        via.append((j, k))
-                if t is not None:
-                    succ.append(t)
-                if pending:
-                    for g in pending:
-                        a, b = tv[g], vals[g]
-                        if a > b:
-                            up[g] = True
-                        elif a < b:
-                            down[g] = True
-                    if any(up[g] and down[g] for g in pending):
-                        pending = [g for g in pending if not (up[g] and down[g])]
-                if cand:
-                    d = s_sig[t] if t is not None else tuple(map(mul, tv, sign))
-                    if lo_d is None:
-                        lo_d = hi_d = d
-                    else:
-                        lo_d = tuple(map(min, lo_d, d))
-                        hi_d = tuple(map(max, hi_d, d))
+            transitions += 1
+            work += 1
+            if fired_trigger is not None:
+                fired_ever.add(fired_trigger)
+            tv = nxt.values
+            key = (nxt.node, nxt.fired, tv)
+            t = index.get(key)
+            if t is None:
+                if len(states) >= cap:
+                    stopped = stopped or ("states" if cap == max_states else "memory")
+                else:
+                    t = len(states)
+                    index[key] = t
+                    states.append(nxt)
+                    s_node.append(nidx[nxt.node])
+                    s_sig.append(tuple(map(mul, tv, sign)))
+                    parent.append(s)
+                    via.append((j, k))
+            if t is not None:
+                succ.append(t)
+            if pending:
+                for g in pending:
+                    a, b = tv[g], vals[g]
+                    if a > b:
+                        up[g] = True
+                    elif a < b:
+                        down[g] = True
+                if any(up[g] and down[g] for g in pending):
+                    pending = [g for g in pending if not (up[g] and down[g])]
             if cand:
-                mins[j] = lo_d
-                maxs[j] = hi_d
+                d = s_sig[t] if t is not None else tuple(map(mul, tv, sign))
+                lo = lo_d.get(j)
+                if lo is None:
+                    lo_d[j] = hi_d[j] = d
+                else:
+                    lo_d[j] = tuple(map(min, lo, d))
+                    hi_d[j] = tuple(map(max, hi_d[j], d))
         if not any_available:
             dead.setdefault(n, s)
-        elif cand and len(mins) > 1:
+        elif cand and len(lo_d) > 1:
+            work += len(cand)
             for pair, flags in list(cand.items()):
-                ma = mins.get(pair[0])
-                mb = maxs.get(pair[1])
+                ma = lo_d.get(pair[0])
+                mb = hi_d.get(pair[1])
                 if ma is None or mb is None:
                     continue  # not both available here
                 flags[0] = True
@@ -346,15 +293,14 @@ def _analyze(scenario: Scenario, max_states: int) -> Analysis:
                     del cand[pair]  # a real trade-off, once is enough
                 elif not flags[1] and any(map(gt, ma, mb)):
                     flags[1] = True
-            if not cand:
-                pairs[n] = None
+    complete = stopped is None
 
     # Endings: gauge ranges over reaching states; path counts over the state graph.
     ranges: dict[int, list[list[int]]] = {}
-    all_lo = list(s_vals[0][:G])
-    all_hi = list(s_vals[0][:G])
+    all_lo = list(first.values[:G])
+    all_hi = list(first.values[:G])
     for s, n in enumerate(s_node):
-        vals = s_vals[s]
+        vals = states[s].values
         for g in range(G):
             if vals[g] < all_lo[g]:
                 all_lo[g] = vals[g]
@@ -375,7 +321,7 @@ def _analyze(scenario: Scenario, max_states: int) -> Analysis:
 
     reached = set(s_node)
     endings: dict[str, EndingReport] = {}
-    for eid in scenario.endings:
+    for eid in sc.endings:
         n = nidx[eid]
         r = ranges.get(n)
         count = None if paths is None else paths.get(n, 0)
@@ -385,7 +331,7 @@ def _analyze(scenario: Scenario, max_states: int) -> Analysis:
     unreachable = [node_ids[n] for n in range(len(node_ids)) if n not in reached]
     dead_ends = [node_ids[n] for n in sorted(dead)]
     never = [(node_ids[n], choice_ids[n][j]) for n in range(n_nodes) if n in reached
-             for j in range(len(node_choices[n])) if j not in available_ever[n]]
+             for j in range(len(choice_ids[n])) if j not in available_ever[n]]
     no_tradeoff = []
     for n in range(n_nodes):
         if pairs[n]:
@@ -394,7 +340,7 @@ def _analyze(scenario: Scenario, max_states: int) -> Analysis:
                     no_tradeoff.append((node_ids[n], choice_ids[n][a], choice_ids[n][b]))
     moves = {g: ("both" if up[i] and down[i] else "up" if up[i] else "down" if down[i] else "none")
              for i, g in enumerate(gauges)}
-    never_fired = [t.id for t in c.triggers if not fired_ever & (1 << t.index)]
+    never_fired = [tid for i, tid in enumerate(rules.trigger_ids) if i not in fired_ever]
 
     def example(s: int) -> Example:
         steps = []
@@ -403,20 +349,20 @@ def _analyze(scenario: Scenario, max_states: int) -> Analysis:
             j, k = via[x]
             p = parent[x]
             pn = s_node[p]
-            multi = len(node_choices[pn][j][2]) > 1
+            multi = n_outcomes[pn][j] > 1
             steps.append(Step(node_ids[pn], choice_ids[pn][j], k if multi else None))
             x = p
-        return Example(node_ids[s_node[s]], dict(zip(c.names, s_vals[s])), tuple(reversed(steps)))
+        return Example(node_ids[s_node[s]], states[s].env, tuple(reversed(steps)))
 
     return Analysis(
-        scenario=scenario.id, complete=complete, states=len(s_node), transitions=transitions,
+        scenario=sc.id, complete=complete, states=len(states), transitions=transitions,
         seconds=time.perf_counter() - t0, endings=endings, unreachable=unreachable, dead_ends=dead_ends,
         never_available=never, no_tradeoff=no_tradeoff, gauge_moves=moves,
         gauge_ranges={g: (all_lo[i], all_hi[i]) for i, g in enumerate(gauges)},
         triggers_never_fired=never_fired,
         dead_end_examples={node_ids[n]: example(s) for n, s in sorted(dead.items())},
-        max_states=max_states,
-        _states=(node_ids, s_node, s_vals, c.names),
+        max_states=max_states, stopped=stopped, unpaired=tuple(node_ids[n] for n in unpaired),
+        _states=(node_ids, s_node, [st.values for st in states], rules.names),
     )
 
 
@@ -524,33 +470,34 @@ def random_play(scenario: Scenario, runs: int, seed: int = 0, max_turns: int = 1
     engine seed taken from it, so the report is reproducible. A run stops at
     an ending, at a dead end, or after `max_turns` choices.
     """
-    c = compiled(scenario)
+    rules = rules_for(scenario)
+    scenario = rules.scenario
     endings = {e: 0 for e in scenario.endings}
     nodes = {n: 0 for n in list(scenario.nodes) + list(scenario.endings)}
-    choices: dict[tuple[str, str], int] = {(n, cid): 0 for n in scenario.nodes for cid in scenario.choice_ids(n)}
+    choices: dict[tuple[str, str], int] = {(n, cid): 0 for n in scenario.nodes for cid in rules.choice_ids(n)}
     finals: dict[str, list[int]] = {g: [] for g in scenario.gauges}
     dead = too_long = 0
     for r in range(runs):
         rng = random.Random(f"{seed}:{r}")
-        state, _ = initial_state(scenario, rng.randrange(1 << 30))
+        state, _ = rules.start(rng.randrange(1 << 30))
         nodes[state.node] += 1
         for _ in range(max_turns):
             if state.ending is not None:
                 break
-            options = [v.id for v in visible_choices(scenario, state) if v.available]
+            options = [v.id for v in rules.choices(state) if v.available]
             if not options:
                 break
             pick = rng.choice(options)
             choices[(state.node, pick)] += 1
-            result = step(scenario, state, pick)
+            result = rules.step(state, pick)
             assert not isinstance(result, Rejected), result
             state = result[0]
             nodes[state.node] += 1
         if state.ending is not None:
             endings[state.ending] += 1
-            for g, x in zip(c.names[: c.n_gauges], state.values):
+            for g, x in zip(rules.names[: rules.n_gauges], state.values):
                 finals[g].append(x)
-        elif any(v.available for v in visible_choices(scenario, state)):
+        elif any(v.available for v in rules.choices(state)):
             too_long += 1
         else:
             dead += 1

@@ -7,8 +7,9 @@ The source is parsed once with `ast`, every node is checked against a
 whitelist and type-checked (int vs bool); then a Python lambda is generated
 *from the checked tree* (names become reads of the value tuple) and compiled,
 once per shape: names' positions and literals are parameters of a factory,
-so `a > 3` and `b > 7` share one compile(). Results are memoised. The raw
-text is never evaluated. Growth is bounded: literals stay within
+so `a > 3` and `b > 7` share one compile() (a pure function of the shape,
+memoised). The raw text is never evaluated; nothing but the checked tree's
+own shapes is ever compiled. Growth is bounded: literals stay within
 ±INT_LIMIT and an expression holds at most MAX_MULTIPLICATIONS `*`, so no
 expression can build a huge integer or hang the process.
 """
@@ -18,10 +19,10 @@ from __future__ import annotations
 import ast
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Mapping
 
-from .model import INT_LIMIT, did_you_mean
+from .names import INT_LIMIT, did_you_mean
 
 MAX_LENGTH = 1000
 MAX_NODES = 200
@@ -70,17 +71,6 @@ class Expr:
     type: type
     fn: Callable[[tuple], object]
     names: frozenset[str]
-    #: The compiled form, which a cache may store: `fn` is the shape's
-    #: factory applied to `params` (see `_emit` and `from_form`).
-    shape: str = field(default="", compare=False, repr=False)
-    params: tuple = field(default=(), compare=False, repr=False)
-
-
-#: Compiled expressions by (source, types, index, want): the reference checks
-#: and the rules' compiler compile the same expressions, and so does every
-#: load of the same scenario. Bounded: cleared when full.
-_MEMO: dict[tuple, Expr] = {}
-MEMO_SIZE = 20_000
 
 
 def compile_expr(source: str, types: Mapping[str, type], index: Mapping[str, int] | None = None,
@@ -92,26 +82,6 @@ def compile_expr(source: str, types: Mapping[str, type], index: Mapping[str, int
     `want` is the required result type (bool for conditions; None for any).
     Raises ExprError with a 0-based offset into `source`.
     """
-    try:
-        named = tuple(types.items())
-        # The default index is the order of `types`: the same key as when given.
-        key = (source, named, tuple((n, i) for i, (n, _) in enumerate(named)) if index is None
-               else tuple(index.items()), want)
-        hit = _MEMO.get(key)
-    except (TypeError, AttributeError):  # not mappings: let the checks below say what is wrong
-        key, hit = None, None
-    if hit is not None:
-        return hit
-    expr = _compile_expr(source, types, index, want)
-    if key is not None:
-        if len(_MEMO) >= MEMO_SIZE:
-            _MEMO.clear()
-        _MEMO[key] = expr
-    return expr
-
-
-def _compile_expr(source: str, types: Mapping[str, type], index: Mapping[str, int] | None,
-                  want: type | None) -> Expr:
     if not isinstance(source, str):
         raise ExprError("an expression must be text")
     if len(source) > MAX_LENGTH:
@@ -140,95 +110,17 @@ def _compile_expr(source: str, types: Mapping[str, type], index: Mapping[str, in
                         "compare it, e.g. 'relances > 0'" if want is bool else None)
     params: list = []
     shape = _emit(tree.body, index, params)
-    return Expr(source, rtype, _factory(shape, len(params))(*params), frozenset(checker.names), shape, tuple(params))
-
-
-@functools.lru_cache(maxsize=4096)
-def _form_slots(shape: str) -> tuple[int, tuple[int, ...]] | None:
-    """(number of parameters, those read as positions) of a shape `_emit` could
-    have written; None for anything else."""
-    if len(shape) > 20 * MAX_LENGTH or shape.count("*") > MAX_MULTIPLICATIONS:
-        return None
-    used: set[int] = set()
-    reads: list[int] = []
-    pos = depth = 0
-    operand = True  # an operand or '(' comes next (else ')' or a binary operator)
-    while pos < len(shape):
-        m = _FORM_TOKEN.match(shape, pos)
-        tok = m.group(0) if m else ""
-        if m is None or operand != (tok[0] in "(vp") or (tok == ")" and depth == 0):
-            return None
-        depth += tok.startswith("(") - (tok == ")")
-        operand = tok[0] == "(" or tok[0] == " "
-        k = m.group(1) or m.group(2)
-        if k is not None:
-            k = int(k)
-            if k in used:
-                return None
-            used.add(k)
-            if m.group(1) is not None:
-                reads.append(k)
-        pos = m.end()
-    if operand or depth or used != set(range(len(used))):
-        return None
-    return len(used), tuple(reads)
-
-
-_FORM_TOKEN = re.compile(r"v\[p(\d+)\]|p(\d+)|\((?:not |-|\+)?|\)| (?:[-+*<>]|[=!<>]=|and|or) ")
-
-
-def from_form(source: str, index: Mapping[str, int], shape: str,
-              params: tuple | list) -> Expr:
-    """A condition rebuilt from a stored form (`Expr.shape`, `Expr.params`), without parsing.
-
-    For a cache of compiled scenarios. The form is checked, not trusted: the
-    shape must be made only of the tokens `_emit` writes, in an order it
-    writes them (so the function can only read the values and its
-    parameters), hold at most MAX_MULTIPLICATIONS '*', and compile; each
-    parameter is a boolean or an integer within ±INT_LIMIT, and those read
-    as positions are positions of `index`. Whether the form computes what
-    `source` says is the caller's to vouch for (a cache checks its entries'
-    hashes). Raises ExprError when the form does not pass (the caller then
-    compiles `source`).
-    """
-    slots = _form_slots(shape) if isinstance(shape, str) else None
-    if slots is None or not isinstance(params, (tuple, list)) or len(params) != slots[0]:
-        raise ExprError("not a stored expression")
-    params = tuple(params)
-    for p in params:
-        if not (p.__class__ is bool or (p.__class__ is int and -INT_LIMIT <= p <= INT_LIMIT)):
-            raise ExprError("not a stored expression")
-    positions = {i: n for n, i in index.items()}
-    names = set()
-    for k in slots[1]:
-        at = params[k]
-        if at.__class__ is not int or at not in positions:
-            raise ExprError("not a stored expression")
-        names.add(positions[at])
-    try:
-        fn = _factory(shape, len(params))(*params)
-    except (SyntaxError, ValueError, TypeError):
-        raise ExprError("not a stored expression") from None
-    # Not remembered in _MEMO: a form says nothing about its source for anyone else.
-    return Expr(source, bool, fn, frozenset(names), shape, params)
+    return Expr(source, rtype, _factory(shape, len(params))(*params), frozenset(checker.names))
 
 
 #: One factory per expression *shape* ("(v[p0] > p1)"): the names' indices and
 #: the literals are its parameters, so a scenario's hundreds of conditions
 #: cost a handful of compile() calls (compiling is most of a load's time).
-_FACTORIES: dict[tuple[str, int], Callable] = {}
-
-
+@functools.lru_cache(maxsize=4096)
 def _factory(shape: str, n: int) -> Callable:
-    f = _FACTORIES.get((shape, n))
-    if f is None:
-        args = ", ".join(f"p{i}" for i in range(n))
-        code = f"lambda {args}: lambda v: {shape}"
-        f = eval(compile(code, "<expression>", "eval"), {"__builtins__": {}})  # generated from a checked tree
-        if len(_FACTORIES) >= MEMO_SIZE:
-            _FACTORIES.clear()
-        _FACTORIES[(shape, n)] = f
-    return f
+    args = ", ".join(f"p{i}" for i in range(n))
+    code = f"lambda {args}: lambda v: {shape}"
+    return eval(compile(code, "<expression>", "eval"), {"__builtins__": {}})  # generated from a checked tree
 
 
 class _Checker:

@@ -10,8 +10,6 @@ problem. Nothing here reads files.
 
 from __future__ import annotations
 
-import difflib
-import keyword
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Union
@@ -19,7 +17,6 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import (
     BaseModel,
     ConfigDict,
-    PrivateAttr,
     Field,
     StrictBool,
     StrictInt,
@@ -28,15 +25,10 @@ from pydantic import (
     model_validator,
 )
 
-SCENARIO_ID = r"^[a-z0-9-]+$"
-NAME_ID = r"^[a-z_][a-z0-9_]*$"
+from .expr import ExprError, compile_expr
+from .names import INT_LIMIT, NAME_ID, RESERVED_NAMES, SCENARIO_ID, did_you_mean
+
 _NAME_RE = re.compile(NAME_ID)
-
-#: Int variables and literals live in this range (bounded growth, see expr.py).
-INT_LIMIT = 10**9
-
-#: Names the expression language keeps for itself.
-RESERVED_NAMES = frozenset({"true", "false", "and", "or", "not"}) | frozenset(keyword.kwlist)
 
 Value = Union[StrictBool, StrictInt]
 Effects = dict[str, Value]
@@ -227,8 +219,6 @@ class Scenario(_Frozen):
     endings: dict[str, Ending]
     debrief: Debrief = Field(default_factory=Debrief)
 
-    _compiled: Any = PrivateAttr(None)  # the rules' fast form, built on first use
-
     @model_validator(mode="before")
     @classmethod
     def _default_gauges(cls, data: Any) -> Any:
@@ -248,21 +238,6 @@ class Scenario(_Frozen):
                 spec = {**DEFAULT_GAUGES[name], "label": labels[name], **spec}
             filled[name] = spec
         return {**data, "gauges": filled}
-
-    def __eq__(self, other: object) -> bool:
-        # Equal scenarios are equal data: the compiled cache (set on first
-        # play, never equal between two instances) is not part of the value.
-        if not isinstance(other, Scenario):
-            return NotImplemented
-        return type(self) is type(other) and self.__dict__ == other.__dict__
-
-    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> "Scenario":
-        # pydantic copies private attributes: a copy with changes must not
-        # keep playing the original's compiled form.
-        copied = super().model_copy(update=update, deep=deep)
-        if update:
-            copied._compiled = None
-        return copied
 
     def choice_ids(self, node_id: str) -> list[str]:
         """The ids of a node's choices, defaults included, in order."""
@@ -297,11 +272,6 @@ class ScenarioError(Exception):
         self.problems = problems
         first = problems[0] if problems else None
         super().__init__(f"{len(problems)} problem(s); first: {first.message if first else '?'}")
-
-
-def did_you_mean(word: str, candidates: Any) -> str | None:
-    match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"did you mean '{match[0]}'?" if match else None
 
 
 def problems_from_validation_error(err: ValidationError) -> list[Problem]:
@@ -424,8 +394,6 @@ def _model_for(loc: tuple) -> type[BaseModel] | None:
 
 def check_references(scenario: Scenario) -> list[Problem]:
     """Cross-field problems: names, gotos, effect types, expressions, ids."""
-    from .expr import ExprError, compile_expr  # local: expr imports Problem from here
-
     probs: list[Problem] = []
     gauges, variables = scenario.gauges, scenario.variables
     types: dict[str, type] = {g: int for g in gauges}

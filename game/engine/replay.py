@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
 from .events import Event
 from .model import Scenario
-from .rules import initial_state, step
+from .rules import Rules, rules_for
 from .state import Rejected, State
 
 SAVE_FORMAT = 1
@@ -27,16 +27,21 @@ SAVE_FORMAT = 1
 class Playthrough:
     """An immutable playthrough; `choose` and `undo` return new ones."""
 
-    scenario: Scenario
+    rules: Rules
     seed: int
     choices: tuple[str, ...]
     states: tuple[State, ...]
     events: tuple[tuple[Event, ...], ...]  # events[0]: entering start; events[i]: choice i
 
     @classmethod
-    def start(cls, scenario: Scenario, seed: int = 0) -> "Playthrough":
-        state, events = initial_state(scenario, seed)
-        return cls(scenario, seed, (), (state,), (events,))
+    def start(cls, scenario: Scenario | Rules, seed: int = 0) -> "Playthrough":
+        rules = rules_for(scenario)
+        state, events = rules.start(seed)
+        return cls(rules, seed, (), (state,), (events,))
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.rules.scenario
 
     @property
     def state(self) -> State:
@@ -51,18 +56,18 @@ class Playthrough:
         return [e for batch in self.events for e in batch]
 
     def choose(self, choice: str) -> "Playthrough | Rejected":
-        result = step(self.scenario, self.state, choice)
+        result = self.rules.step(self.state, choice)
         if isinstance(result, Rejected):
             return result
         state, events = result
-        return Playthrough(self.scenario, self.seed, self.choices + (choice,),
+        return Playthrough(self.rules, self.seed, self.choices + (choice,),
                            self.states + (state,), self.events + (events,))
 
     def undo(self) -> "Playthrough":
         """The playthrough without its last choice (itself when there is none)."""
         if not self.choices:
             return self
-        return Playthrough(self.scenario, self.seed, self.choices[:-1], self.states[:-1], self.events[:-1])
+        return Playthrough(self.rules, self.seed, self.choices[:-1], self.states[:-1], self.events[:-1])
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,7 @@ class Replay:
         return self.stopped_at is None
 
 
-def replay(scenario: Scenario, seed: int, choices: list[str] | tuple[str, ...]) -> Replay:
+def replay(scenario: Scenario | Rules, seed: int, choices: list[str] | tuple[str, ...]) -> Replay:
     """Play `choices` from the start; stop at the first one that is refused."""
     pt = Playthrough.start(scenario, seed)
     for i, choice in enumerate(choices):
@@ -135,8 +140,9 @@ def parse_save(text: str | bytes) -> SaveData:
         raise SaveError(f"the save is damaged: {where}: {first['msg']}") from None
 
 
-def load_save(scenario: Scenario, save: SaveData) -> Replay:
+def load_save(scenario: Scenario | Rules, save: SaveData) -> Replay:
     """Replay a save against a scenario (which must have the save's id)."""
-    if save.scenario_id != scenario.id:
-        raise SaveError(f"this save belongs to scenario '{save.scenario_id}', not '{scenario.id}'")
+    scenario = rules_for(scenario)
+    if save.scenario_id != scenario.scenario.id:
+        raise SaveError(f"this save belongs to scenario '{save.scenario_id}', not '{scenario.scenario.id}'")
     return replay(scenario, save.seed, save.choices)

@@ -3,40 +3,40 @@
 `values` holds the gauges then the variables, in the scenario's order;
 `names` and `n_gauges` (shared, not compared) let the state show them as
 dicts. `fired` holds the indices of `once` triggers that have fired.
+
+A state is a named tuple (one is made at every step and for every successor
+the analysis explores; a tuple costs a third of a frozen dataclass), compared
+and hashed on its first six fields only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Union
+from dataclasses import dataclass
+from typing import NamedTuple, Union
 
 Value = Union[int, bool]
 
+_KEY = slice(0, 6)
 
-@dataclass(frozen=True, slots=True, init=False)
-class State:
+
+class State(NamedTuple):
     node: str
     values: tuple[Value, ...]
     turn: int = 0
     seed: int = 0
     fired: frozenset[int] = frozenset()
     ending: str | None = None
-    names: tuple[str, ...] = field(default=(), compare=False, repr=False)
-    n_gauges: int = field(default=0, compare=False, repr=False)
+    names: tuple[str, ...] = ()  # not compared
+    n_gauges: int = 0  # not compared
 
-    def __init__(self, node: str, values: tuple[Value, ...], turn: int = 0, seed: int = 0,
-                 fired: frozenset[int] = frozenset(), ending: str | None = None,
-                 names: tuple[str, ...] = (), n_gauges: int = 0):
-        # What dataclass generates, through the slots' own setters: a state
-        # is made at every step, and object.__setattr__ per field costs twice as much.
-        _node(self, node)
-        _values(self, values)
-        _turn(self, turn)
-        _seed(self, seed)
-        _fired(self, fired)
-        _ending(self, ending)
-        _names(self, names)
-        _n_gauges(self, n_gauges)
+    def __eq__(self, other: object) -> bool:
+        return type(other) is State and tuple.__getitem__(self, _KEY) == tuple.__getitem__(other, _KEY)
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple.__getitem__(self, _KEY))
 
     @property
     def finished(self) -> bool:
@@ -55,17 +55,21 @@ class State:
         """Every gauge and variable by name (for `{name}` in texts)."""
         return dict(zip(self.names, self.values))
 
-    def __getitem__(self, name: str) -> Value:
-        return self.values[self.names.index(name)]
-
-
-_node, _values, _turn, _seed, _fired, _ending, _names, _n_gauges = (
-    State.__dict__[f].__set__ for f in ("node", "values", "turn", "seed", "fired", "ending", "names", "n_gauges"))
+    def value(self, name: str) -> Value:
+        """The value of one gauge or variable (KeyError for an unknown name)."""
+        try:
+            return self.values[self.names.index(name)]
+        except ValueError:
+            raise KeyError(name) from None
 
 
 @dataclass(frozen=True, slots=True)
 class Rejected:
-    """A refusal, returned (not raised): the choice cannot be made now."""
+    """A refusal, returned (not raised): the choice cannot be made now.
+
+    `code` is 'unknown', 'hidden', 'unavailable', 'finished' or, for a
+    number typed by a player, 'out_of_range'.
+    """
 
     reason: str
     code: str = "rejected"

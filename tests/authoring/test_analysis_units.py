@@ -35,7 +35,7 @@ def test_the_starter_scenario():
 def test_json_shape():
     a = analyze(load_text(starter_text("essai")).scenario)
     obj = json.loads(json.dumps(a.to_json()))
-    assert list(obj) == ["scenario", "complete", "states", "endings", "unreachable", "dead_ends",
+    assert list(obj) == ["scenario", "complete", "stopped", "states", "transitions", "endings", "unreachable", "dead_ends",
                          "never_available", "no_tradeoff", "one_way_gauges"]
     assert obj["scenario"] == "essai" and obj["complete"] is True and obj["states"] == 17
     assert obj["endings"]["relais"] == {"reachable": True, "paths": 2,

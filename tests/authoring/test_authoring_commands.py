@@ -42,7 +42,7 @@ def test_analyze_json(capsys, starter):
     code, out, err = run(capsys, "analyze", str(starter), "--json")
     assert code == 0 and err == ""
     obj = json.loads(out)
-    assert list(obj) == ["scenario", "complete", "states", "endings", "unreachable", "dead_ends",
+    assert list(obj) == ["scenario", "complete", "stopped", "states", "transitions", "endings", "unreachable", "dead_ends",
                          "never_available", "no_tradeoff", "one_way_gauges"]
     assert obj["complete"] is True and obj["endings"]["cadre_pose"]["paths"] == 1
 

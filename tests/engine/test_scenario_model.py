@@ -267,7 +267,7 @@ def test_every_problem_is_reported_not_just_the_first():
 
 
 def test_equal_scenarios_stay_equal_once_played():
-    # The compiled form cached on first play is not part of the value.
+    # Playing a scenario leaves it a plain value: nothing is cached on it.
     a, b = make(), make()
     assert a == b
     initial_state(a)

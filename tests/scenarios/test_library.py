@@ -16,10 +16,9 @@ import pytest
 
 from game.authoring.check import check_paths
 from game.authoring.loader import load_file
-from game.engine import Scenario, compiled, initial_state, step
+from game.engine import Rules, Scenario
 from game.engine.analysis import analyze
 from game.engine.expr import compile_expr
-from game.engine.rules import is_available, is_visible
 
 ROOT = Path(__file__).resolve().parents[2]
 LIBRARY = ROOT / "scenarios"
@@ -123,28 +122,20 @@ def test_some_consequences_arrive_later(scenario_id):
 
 def min_decisions(sc: Scenario) -> int:
     """The fewest decisions (states with 2+ available choices) on any path to an ending."""
-    c = compiled(sc)
-    start, _ = initial_state(sc, 0)
+    rules = Rules.compile(sc)
+    start, _ = rules.start(0)
     memo: dict = {}
 
-    def key(s):
-        return (s.node, s.values, s.fired)
-
-    def go(s, depth=0):
+    def go(s):
         if s.ending is not None:
             return 0
-        k = key(s)
+        k = (s.node, s.values, s.fired)
         if k in memo:
             return memo[k]
         memo[k] = 10**6  # a loop does not shorten a path
-        node = c.nodes[s.node]
-        avail = [ch for ch in node.choices if is_visible(ch, s.values) and is_available(ch, s.values)]
-        best = 10**6
-        for ch in avail:
-            for k_out in range(max(1, len(ch.outcomes))):
-                nxt = step(sc, s, ch.id, k_out if ch.outcomes else None)
-                best = min(best, go(nxt[0], depth + 1))
-        memo[k] = best + (1 if len(avail) >= 2 else 0)
+        nexts = list(rules.successors(s))
+        best = min((go(n.state) for n in nexts), default=10**6)
+        memo[k] = best + (1 if len({n.choice for n in nexts}) >= 2 else 0)
         return memo[k]
 
     return go(start)
