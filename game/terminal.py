@@ -15,16 +15,8 @@ import textwrap
 from dataclasses import dataclass
 from typing import Callable, TextIO
 
-from game.engine import (
-    ChoiceView,
-    GaugeChanged,
-    Playthrough,
-    Rejected,
-    Scenario,
-    resolve_text,
-    visible_choices,
-)
-from game.engine.model import render_text
+from game import presentation
+from game.engine import ChoiceView, Playthrough, Rejected, Scenario
 from game.i18n import keep_together, t
 
 
@@ -32,29 +24,12 @@ class ChoicePickError(Exception):
     """A --choices entry that cannot be played (exit 2)."""
 
 
-def pick(scenario: Scenario, pt: Playthrough, token: str, lang: str) -> str:
+def pick(pt: Playthrough, token: str, lang: str) -> str:
     """Map a --choices token (an id or a 1-based number among shown choices) to a choice id."""
-    shown = visible_choices(scenario, pt.state)
-    node = pt.state.node
-    token = token.strip()
-    if token.isdigit():
-        n = int(token)
-        if not 1 <= n <= len(shown):
-            raise ChoicePickError(t("cli.bad_choice_number", lang, n=n, node=node, count=len(shown)))
-        view = shown[n - 1]
-    else:
-        view = next((v for v in shown if v.id == token), None)
-        if view is None:
-            ids = scenario.choice_ids(node)
-            if token in ids:
-                raise ChoicePickError(t("cli.bad_choice_hidden", lang, choice=token, node=node))
-            from game.engine.model import did_you_mean
-
-            hint = did_you_mean(token, [v.id for v in shown])
-            raise ChoicePickError(t("cli.bad_choice_unknown", lang, choice=token, node=node) + (f" ({hint})" if hint else ""))
-    if not view.available:
-        raise ChoicePickError(t("cli.bad_choice_disabled", lang, choice=view.id, node=node))
-    return view.id
+    result = pt.rules.choice_for(pt.state, token)
+    if isinstance(result, Rejected):
+        raise ChoicePickError(presentation.refusal(pt, token, result, lang))
+    return result
 
 
 def result_json(pt: Playthrough) -> dict:
@@ -137,18 +112,18 @@ class TerminalPlayer:
         return f"{word} :" if self.lang == "fr" else f"{word}:"
 
     def show_node(self) -> list[ChoiceView]:
-        sc, st = self.scenario, self.pt.state
+        sc, st, rules = self.scenario, self.pt.state, self.pt.rules
         node = sc.nodes[st.node]
         self.say()
         self.rule()
         if node.title:
-            self.say(render_text(node.title, st.env).upper())
+            self.say(rules.render(node.title, st).upper())
         if node.view == "sms" and node.messages:
             for m in node.messages:
                 who = t("term.sent", self.lang) if m.sent else m.from_
                 stamp = f" · {m.at}" if m.at else ""
                 line = f"{who}{stamp}"
-                body = render_text(m.text, st.env)
+                body = rules.render(m.text, st)
                 if m.sent:
                     self.say(f"{line:>{self.width - 4}}")
                     self.say(f"» {body}", indent=self.width // 3)
@@ -158,7 +133,7 @@ class TerminalPlayer:
             self.say()
         if node.view == "dashboard" and node.panel:
             p = node.panel
-            self.say(f"┌ {render_text(p.title, st.env)}")
+            self.say(f"┌ {rules.render(p.title, st)}")
             if p.subject:
                 self.say(f"│ {p.subject}")
             if p.score is not None:
@@ -179,10 +154,10 @@ class TerminalPlayer:
                 tiles.append(f"[{mark} {part.name}{' — ' + part.role if part.role else ''}]")
             self.say("  ".join(tiles))
             self.say()
-        text = resolve_text(sc, st, node.text)
+        text = rules.text(st)
         if text:
             self.say(text.strip())
-        shown = visible_choices(sc, st)
+        shown = rules.choices(st)
         self.say()
         for i, v in enumerate(shown, 1):
             if v.available:
@@ -192,34 +167,28 @@ class TerminalPlayer:
                 self.say(f"{i}. ({t('term.unavailable', self.lang)}) {v.text}{hint}", indent=2)
         return shown
 
-    def show_step(self, before: Playthrough) -> None:
-        """Feedback and gauge changes of the last choice."""
+    def show_step(self) -> None:
+        """What the last choice did: the reply sent, the feedback, then every gauge, with why the moved ones moved."""
         sc = self.scenario
-        node = sc.nodes[before.state.node]
-        cid = self.pt.choices[-1]
-        idx = sc.choice_ids(before.state.node).index(cid)
-        choice = node.choices[idx]
-        events = self.pt.events[-1]
-        if node.view == "sms" and choice.reply:
-            self.say(f"» {render_text(choice.reply, before.state.env)}", indent=self.width // 3)
+        report = presentation.step_report(self.pt, len(self.pt.choices) - 1, self.lang)
+        if report.reply:
+            self.say(f"» {report.reply}", indent=self.width // 3)
         self.say()
-        fb = []
-        if choice.feedback:
-            fb.append(render_text(choice.feedback, before.state.env))
-        for e in events:
-            if e.kind == "outcome_drawn":
-                out = choice.outcomes[e.outcome]
-                if out.feedback:
-                    fb.append(render_text(out.feedback, before.state.env))
-        for f in fb:
+        for f in report.feedback:
             self.say("→ " + f, indent=2, hang=2)
-        old, new = before.state.gauges, self.pt.state.gauges
+        new = self.pt.state.gauges
         labels = {n: g.label for n, g in sc.gauges.items()}
         w = max(len(x) for x in labels.values())
-        for name in sc.gauges:
-            a, b = old[name], new[name]
-            change = f"{a} → {b} ({b - a:+d})" if a != b else f"{b}"
-            self.say(f"{labels[name]:<{w}}  {_bar(b, sc.gauges[name].min, sc.gauges[name].max)}  {change}", indent=2)
+        moved: dict[str, list[presentation.Change]] = {}
+        for c in report.changes:
+            moved.setdefault(c.gauge, []).append(c)
+        for name, g in sc.gauges.items():
+            line = f"{labels[name]:<{w}}  {_bar(new[name], g.min, g.max)}  {new[name]}"
+            self.say(line, indent=2)
+            for c in moved.get(name, ()):
+                verdict = t("term.better" if c.better else "term.worse", self.lang)
+                self.say(t("term.because", self.lang, change=f"{c.old} → {c.new} ({c.delta:+d})", cause=c.cause,
+                           verdict=verdict), indent=w + 4, hang=2)
 
     def show_ending(self) -> None:
         sc, st = self.scenario, self.pt.state
@@ -228,44 +197,23 @@ class TerminalPlayer:
         self.rule("═")
         self.say(t("term.ending", self.lang, title=end.title).upper() + f"  ({t('term.tone.' + end.tone, self.lang)})")
         self.rule("═")
-        text = resolve_text(sc, st, end.text)
+        text = self.pt.rules.text(st)
         if text:
             self.say(text.strip())
         self.debrief()
 
     def debrief(self) -> None:
-        sc, st = self.scenario, self.pt.state
+        sc = self.scenario
         self.say()
         self.say(t("term.debrief", self.lang).upper())
         self.say()
         self.say(self._colon(t("term.what_weighed", self.lang)))
-        texts = {}
-        for nid, node in sc.nodes.items():
-            for cid, ch in zip(sc.choice_ids(nid), node.choices):
-                texts[(nid, cid)] = render_text(ch.text, st.env)
-        for name, g in sc.gauges.items():
-            contrib: dict[str, int] = {}
-            for e in self.pt.all_events():
-                if isinstance(e, GaugeChanged) and e.gauge == name:
-                    c = e.cause
-                    if c.kind in ("choice", "outcome"):
-                        label = f"« {texts[(c.node, c.choice)]} »" if self.lang == "fr" else f"“{texts[(c.node, c.choice)]}”"
-                        if c.kind == "outcome":
-                            label += f" ({t('term.draw', self.lang)})"
-                    elif c.kind == "trigger":
-                        label = t("term.trigger", self.lang, trigger=c.trigger)
-                    elif e.turn == 0:
-                        label = t("term.start_effect", self.lang)
-                    else:
-                        label = t("term.entering", self.lang, node=c.node)
-                    contrib[label] = contrib.get(label, 0) + e.delta
-            start, final = g.start, st.gauges[name]
-            self.say(f"{g.label} : {start} → {final} ({final - start:+d})" if self.lang == "fr"
-                     else f"{g.label}: {start} → {final} ({final - start:+d})", indent=2)
-            ranked = sorted(((d, l) for l, d in contrib.items() if d), key=lambda x: -abs(x[0]))
-            if not ranked:
+        for w in presentation.weighed(self.pt, self.lang):
+            self.say(f"{w.label} : {w.start} → {w.final} ({w.final - w.start:+d})" if self.lang == "fr"
+                     else f"{w.label}: {w.start} → {w.final} ({w.final - w.start:+d})", indent=2)
+            if not w.causes:
                 self.say(t("term.no_change", self.lang), indent=6)
-            for d, label in ranked[:4]:
+            for d, label in w.causes:
                 self.say(f"{d:+4d}  {label}", indent=4, hang=6)
         if sc.debrief.key_points:
             self.say()
@@ -289,8 +237,7 @@ class TerminalPlayer:
                                         left=len(tokens) - n + 1))
             if echo:
                 shown = self.show_node()
-            cid = pick(self.scenario, self.pt, token, self.lang)
-            before = self.pt
+            cid = pick(self.pt, token, self.lang)
             nxt = self.pt.choose(cid)
             assert not isinstance(nxt, Rejected), nxt  # pick() only returns playable choices
             self.pt = nxt
@@ -298,7 +245,7 @@ class TerminalPlayer:
                 text = next(v.text for v in shown if v.id == cid)
                 self.say()
                 self.say(t("term.you_chose", self.lang, text=text))
-                self.show_step(before)
+                self.show_step()
 
     def play_interactive(self, read: Callable[[str], str]) -> bool:
         """Prompt until an ending, a dead end or 'q'. Returns True at an ending."""
@@ -332,11 +279,10 @@ class TerminalPlayer:
                         self.say(t("term.disabled", self.lang, hint=f" : {v.hint}" if v.hint and self.lang == "fr"
                                    else (f": {v.hint}" if v.hint else "")))
                         continue
-                    before = self.pt
                     self.pt = self.pt.choose(v.id)
                     self.say()
                     self.say(t("term.you_chose", self.lang, text=v.text))
-                    self.show_step(before)
+                    self.show_step()
                     break
                 self.say(t("term.bad_input", self.lang, first=1, last=len(shown)))
         self.show_ending()

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pygame
 
+from game import presentation
+from game.engine import Rejected
 from game.i18n import t
 
 from . import userdata
@@ -40,8 +42,6 @@ def _plan(spec: str):
 def autoplay(scenario_path: str | None, spec: str, screenshots: str | None, lang: str = "fr",
              seed: int | None = None, size: tuple[int, int] = (1280, 720), dirs: userdata.Dirs | None = None) -> int:
     """Play `spec` in the window, saving screenshots into `screenshots`. Returns an exit code."""
-    from game.terminal import ChoicePickError, pick
-
     if scenario_path is None:
         print("pandore: --autoplay needs a scenario", file=sys.stderr)
         return 2
@@ -84,10 +84,10 @@ def autoplay(scenario_path: str | None, spec: str, screenshots: str | None, lang
         if mode == "list":
             if not tokens:
                 return 0  # the given choices are played; stop where they lead
-            try:
-                cid = pick(ctl.scenario, ctl.pt, tokens.pop(0), app.ctx.lang)
-            except ChoicePickError as e:
-                print(f"pandore: {e}", file=sys.stderr)
+            token = tokens.pop(0)
+            cid = ctl.pt.rules.choice_for(ctl.state, token)
+            if isinstance(cid, Rejected):
+                print(f"pandore: {presentation.refusal(ctl.pt, token, cid, app.ctx.lang)}", file=sys.stderr)
                 return 2
         else:
             available = [c.id for c in shown if c.available]

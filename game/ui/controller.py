@@ -9,116 +9,22 @@ in the player's progress and clears the autosave.
 
 from __future__ import annotations
 
+import dataclasses
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from game import presentation
 from game.authoring.diagnostics import Diagnostic
 from game.authoring.loader import Loaded, load_file
-from game.engine import (
-    ChoiceView,
-    GaugeChanged,
-    Playthrough,
-    Rejected,
-    Scenario,
-    make_save,
-    replay,
-    resolve_text,
-    visible_choices,
-)
-from game.engine.model import Message, Node, Panel, Participant, render_text
+from game.engine import Playthrough, Rejected, Scenario, load_save, make_save, replay
 from game.i18n import t
+from game.presentation import Bubble, Change, Debrief, HistoryEntry, NodeView, StepReport, Weighed
 
 from . import userdata
 
-
-@dataclass(frozen=True)
-class Bubble:
-    """One message of an SMS thread as shown."""
-
-    sender: str
-    at: str | None
-    text: str
-    sent: bool
-    new: bool  # arrives with the node on screen (animated in)
-
-
-@dataclass(frozen=True)
-class NodeView:
-    """Everything a view needs to draw one node at one point of play."""
-
-    index: int  # index into the playthrough's states
-    node_id: str
-    kind: str  # narrative | sms | dashboard | visio
-    title: str | None
-    text: str
-    image: Path | None
-    thread: tuple[Bubble, ...]
-    panel: Panel | None
-    participants: tuple[Participant, ...]
-    choices: tuple[ChoiceView, ...]
-    contact: str | None  # sms: the other person in the thread
-
-
-@dataclass(frozen=True)
-class Change:
-    """A gauge that moved, why, and whether that is better or worse."""
-
-    gauge: str
-    label: str
-    old: int
-    new: int
-    delta: int
-    cause: str  # a sentence fragment for a person
-    better: bool
-
-
-@dataclass(frozen=True)
-class StepReport:
-    """What the last choice did, for the feedback panel."""
-
-    choice_text: str
-    reply: str | None
-    feedback: tuple[str, ...]
-    changes: tuple[Change, ...]
-    finished: bool
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    turn: int
-    title: str | None
-    text: str
-    choice: str | None
-    feedback: tuple[str, ...]
-    changes: tuple[Change, ...]
-
-
-@dataclass(frozen=True)
-class Weighed:
-    gauge: str
-    label: str
-    start: int
-    final: int
-    causes: tuple[tuple[int, str], ...]  # (delta, what), largest first
-
-
-@dataclass(frozen=True)
-class Debrief:
-    ending_id: str
-    title: str
-    text: str
-    tone: str
-    image: Path | None
-    series: dict[str, list[int]]  # gauge -> value after each turn (index 0: start)
-    weighed: tuple[Weighed, ...]
-    choices: tuple[HistoryEntry, ...]
-    key_points: tuple[str, ...]
-    sources: tuple[str, ...]
-    objectives: tuple[str, ...]
-    found: tuple[str, ...]  # ending ids found so far, this one included
-    endings: dict[str, str]  # every ending id -> title
+__all__ = ["Bubble", "Change", "Controller", "Debrief", "HistoryEntry", "NodeView", "ReloadResult", "StepReport",
+           "Weighed", "load_scenario_file"]
 
 
 @dataclass(frozen=True)
@@ -141,7 +47,7 @@ class Controller:
         self.dirs = dirs
         self.autosave_enabled = autosave and dirs is not None
         self.seed = seed if seed is not None else random.randrange(1_000_000)
-        self.pt = Playthrough.start(loaded.scenario, self.seed)
+        self.pt = Playthrough.start(loaded.rules, self.seed)
         self.notice: str | None = None
         self._recorded = False
         self._save()
@@ -150,15 +56,13 @@ class Controller:
     @classmethod
     def from_save(cls, loaded: Loaded, lang: str, save, dirs: userdata.Dirs | None) -> "Controller":
         """Resume a save. Raises ValueError with a reason when it no longer replays."""
-        from game.engine import load_save
-
         ctl = cls.__new__(cls)
         ctl.loaded, ctl.path, ctl.lang, ctl.dirs = loaded, Path(loaded.path), lang, dirs
         ctl.autosave_enabled = dirs is not None
         ctl.seed = save.seed
         ctl.notice = None
         ctl._recorded = False
-        result = load_save(loaded.scenario, save)
+        result = load_save(loaded.rules, save)
         if not result.complete:
             raise ValueError(result.reason)
         ctl.pt = result.playthrough
@@ -209,51 +113,14 @@ class Controller:
                 return p
         return None
 
-    def _choice(self, node_id: str, choice_id: str):
-        sc = self.scenario
-        ids = sc.choice_ids(node_id)
-        return sc.nodes[node_id].choices[ids.index(choice_id)]
-
     def view_at(self, index: int = -1, with_reply: bool = False) -> NodeView:
         """The node at state `index` (default: now). `with_reply` adds the reply of the choice made there."""
-        sc, pt = self.scenario, self.pt
-        n = len(pt.states)
-        index = index % n
-        st = pt.states[index]
-        node: Node = sc.nodes[st.node]
-        choices = tuple(visible_choices(sc, st)) if index == n - 1 else ()
-        thread: list[Bubble] = []
-        contact = None
-        if node.view == "sms":
-            start = index
-            while start > 0 and sc.nodes.get(pt.states[start - 1].node) is not None \
-                    and sc.nodes[pt.states[start - 1].node].view == "sms":
-                start -= 1
-            for i in range(start, index + 1):
-                s = pt.states[i]
-                nd = sc.nodes[s.node]
-                for m in nd.messages:
-                    thread.append(Bubble(m.from_, m.at, render_text(m.text, s.env), m.sent, i == index))
-                    if not m.sent:
-                        contact = m.from_
-                if i < index or (with_reply and i < n - 1):
-                    ch = self._choice(s.node, pt.choices[i])
-                    if ch.reply:
-                        thread.append(Bubble(t("ui.sms.you", self.lang), None, render_text(ch.reply, s.env), True,
-                                             i == index))
-        return NodeView(
-            index=index, node_id=st.node, kind=node.view,
-            title=render_text(node.title, st.env) if node.title else None,
-            text=resolve_text(sc, st, node.text).strip(),
-            image=self._media(node.image) or self.cover(),
-            thread=tuple(thread), panel=node.panel, participants=tuple(node.participants),
-            choices=choices, contact=contact,
-        )
+        view = presentation.node_view(self.pt, index, self.lang, with_reply)
+        return dataclasses.replace(view, image=self._media(view.image) or self.cover())
 
     # ---- playing -------------------------------------------------------------------
     def choose(self, choice_id: str) -> StepReport | Rejected:
         """Make a choice (an id among the visible, available ones); autosaves."""
-        before = self.pt
         nxt = self.pt.choose(choice_id)
         if isinstance(nxt, Rejected):
             return nxt
@@ -261,61 +128,11 @@ class Controller:
         self._save()
         if self.finished:
             self._record_ending()
-        return self.report(len(self.pt.choices) - 1, before)
+        return self.report(len(self.pt.choices) - 1)
 
-    def report(self, k: int, before: Playthrough | None = None) -> StepReport:
+    def report(self, k: int) -> StepReport:
         """The feedback of choice number k (0-based)."""
-        pt = self.pt
-        st = pt.states[k]
-        ch = self._choice(st.node, pt.choices[k])
-        env = st.env
-        feedback = [render_text(ch.feedback, env)] if ch.feedback else []
-        for e in pt.events[k + 1]:
-            if e.kind == "outcome_drawn":
-                out = ch.outcomes[e.outcome]
-                if out.feedback:
-                    feedback.append(render_text(out.feedback, env))
-        return StepReport(
-            choice_text=render_text(ch.text, env),
-            reply=render_text(ch.reply, env) if ch.reply and self.scenario.nodes[st.node].view == "sms" else None,
-            feedback=tuple(feedback),
-            changes=self._changes(pt.events[k + 1]),
-            finished=pt.states[k + 1].finished,
-        )
-
-    def _changes(self, events) -> tuple[Change, ...]:
-        sc = self.scenario
-        merged: dict[tuple[str, str], list[int]] = {}
-        for e in events:
-            if isinstance(e, GaugeChanged):
-                key = (e.gauge, self.cause_text(e))
-                if key in merged:
-                    merged[key][1] = e.new
-                    merged[key][2] += e.delta
-                else:
-                    merged[key] = [e.old, e.new, e.delta]
-        out = []
-        for (gauge, cause), (old, new, delta) in merged.items():
-            if not delta:
-                continue
-            g = sc.gauges[gauge]
-            out.append(Change(gauge, g.label, old, new, delta, cause, (delta > 0) == (g.good == "high")))
-        return tuple(out)
-
-    def cause_text(self, e: GaugeChanged) -> str:
-        c = e.cause
-        lang = self.lang
-        if c.kind == "choice":
-            return t("ui.cause.choice", lang)
-        if c.kind == "outcome":
-            return t("ui.cause.outcome", lang)
-        if c.kind == "trigger":
-            return t("ui.cause.trigger", lang, trigger=c.trigger)
-        if e.turn == 0:
-            return t("ui.cause.start", lang)
-        node = self.scenario.nodes.get(c.node)
-        title = node.title if node and node.title else None
-        return t("ui.cause.node_titled", lang, title=title) if title else t("ui.cause.node", lang)
+        return presentation.step_report(self.pt, k, self.lang)
 
     def undo(self) -> bool:
         if not self.pt.choices:
@@ -325,7 +142,7 @@ class Controller:
         return True
 
     def restart(self) -> None:
-        self.pt = Playthrough.start(self.scenario, self.seed)
+        self.pt = Playthrough.start(self.pt.rules, self.seed)
         self._recorded = False
         self._save()
 
@@ -336,7 +153,7 @@ class Controller:
             return ReloadResult(False, diagnostics=tuple(loaded.diagnostics))
         if loaded.scenario.id != self.scenario.id:
             pass  # a renamed scenario still replays by choice ids
-        result = replay(loaded.scenario, self.seed, self.pt.choices)
+        result = replay(loaded.rules, self.seed, self.pt.choices)
         self.loaded = loaded
         self.pt = result.playthrough
         self._save()
@@ -358,7 +175,7 @@ class Controller:
         loaded = load_file(other)
         if not loaded.ok:
             return False
-        result = replay(loaded.scenario, self.seed, self.pt.choices)
+        result = replay(loaded.rules, self.seed, self.pt.choices)
         if not result.complete:
             return False
         self.loaded, self.path, self.pt = loaded, other, result.playthrough
@@ -390,56 +207,15 @@ class Controller:
 
     # ---- looking back ----------------------------------------------------------------
     def history(self) -> list[HistoryEntry]:
-        out = []
-        pt = self.pt
-        for k in range(len(pt.states)):
-            if k == len(pt.choices) and pt.state.finished:
-                break
-            v = self.view_at(k)
-            if k < len(pt.choices):
-                r = self.report(k)
-                out.append(HistoryEntry(k + 1, v.title, v.text, r.choice_text, r.feedback, r.changes))
-            elif not pt.state.finished:
-                out.append(HistoryEntry(k + 1, v.title, v.text, None, (), ()))
-        return out
+        return presentation.history(self.pt, self.lang)
 
     def debrief(self) -> Debrief:
-        sc, pt, st = self.scenario, self.pt, self.pt.state
-        if st.ending is None:
-            raise ValueError("debrief before an ending")
-        end = sc.endings[st.ending]
-        series = {g: [s.gauges[g] for s in pt.states] for g in sc.gauges}
-        weighed = []
-        for name, g in sc.gauges.items():
-            contrib: dict[str, int] = {}
-            for k, batch in enumerate(pt.events):
-                for e in batch:
-                    if not (isinstance(e, GaugeChanged) and e.gauge == name):
-                        continue
-                    c = e.cause
-                    if c.kind in ("choice", "outcome"):
-                        text = render_text(self._choice(c.node, c.choice).text, pt.states[max(0, k - 1)].env)
-                        label = t("ui.quote", self.lang, text=text)
-                        if c.kind == "outcome":
-                            label += " " + t("ui.debrief.by_chance", self.lang)
-                    else:
-                        label = self.cause_text(e)
-                    contrib[label] = contrib.get(label, 0) + e.delta
-            ranked = sorted(((d, lab) for lab, d in contrib.items() if d), key=lambda x: -abs(x[0]))
-            weighed.append(Weighed(name, g.label, g.start, st.gauges[name], tuple(ranked[:3])))
+        """The debrief of the ending reached (ValueError before one), with the endings found so far."""
         found: list[str] = []
         if self.dirs is not None:
-            found = userdata.load_progress(self.dirs).found(sc.id)
-        if st.ending not in found:
-            found.append(st.ending)
-        entries = tuple(e for e in self.history() if e.choice)
-        return Debrief(
-            ending_id=st.ending, title=end.title, text=resolve_text(sc, st, end.text).strip(), tone=end.tone,
-            image=self._media(end.image), series=series, weighed=tuple(weighed), choices=entries,
-            key_points=tuple(sc.debrief.key_points), sources=tuple(sc.debrief.sources),
-            objectives=tuple(sc.objectives), found=tuple(e for e in sc.endings if e in found),
-            endings={eid: e.title for eid, e in sc.endings.items()},
-        )
+            found = userdata.load_progress(self.dirs).found(self.scenario.id)
+        d = presentation.debrief(self.pt, self.lang, found)
+        return dataclasses.replace(d, image=self._media(d.image))
 
 
 def load_scenario_file(path: str | Path) -> Loaded:
