@@ -40,9 +40,10 @@ def analysis(path: Path):
 
 
 def test_the_library_is_complete():
-    required = {"tutoriel", "sms-mineur", "algorithme-orientation", "robot-ehpad"}
+    required = {"tutoriel", "sms-mineur", "algorithme-orientation", "robot-ehpad",
+                "formation-distance", "ia-depistage"}
     assert required <= set(IDS)
-    assert len(DILEMMAS) >= 7, DILEMMAS
+    assert len(DILEMMAS) >= 9, DILEMMAS
     for i in IDS:
         assert (LIBRARY / i / "fr.yaml").is_file() and (LIBRARY / i / "en.yaml").is_file(), i
 
@@ -92,7 +93,13 @@ def test_shape_of_a_real_dilemma(scenario_id):
 def test_the_views_that_fit(scenario_id):
     sc = load(LIBRARY / scenario_id / "fr.yaml")
     views = {n.view for n in sc.nodes.values()}
-    expected = {"sms-mineur": "sms", "algorithme-orientation": "dashboard", "visio-psy": "visio"}.get(scenario_id)
+    expected = {
+        "sms-mineur": "sms",
+        "algorithme-orientation": "dashboard",
+        "visio-psy": "visio",
+        "formation-distance": "visio",
+        "ia-depistage": "dashboard",
+    }.get(scenario_id)
     if expected:
         assert expected in views
 
