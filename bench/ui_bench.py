@@ -34,17 +34,17 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 CHILD_STARTUP = r"""
 import time, sys
-from game.ui.app import App
-app = App(size=(1280, 720))
+from game.ui.app import open_window
+app = open_window(size=(1280, 720))
 app.step(block=False)
 print(repr(app.interactive_at - app.started), time.time())
 """
 
 CHILD_IDLE = r"""
 import os, sys, time, pygame
-from game.ui.app import App
+from game.ui.app import open_window
 from game.ui.pilot import Pilot
-p = Pilot(App(scenario_path=sys.argv[1], seed=1, size=(1280, 720)))
+p = Pilot(open_window(scenario_path=sys.argv[1], seed=1, size=(1280, 720)))
 p.key(pygame.K_RETURN)          # briefing -> play
 p.settle()
 seconds = float(sys.argv[2])
@@ -86,14 +86,14 @@ def frames(rounds: int = 3) -> dict:
     import pygame
 
     from game.ui import userdata
-    from game.ui.app import App
+    from game.ui.app import open_window
     from game.ui.pilot import Pilot
 
     work: list[float] = []
     with tempfile.TemporaryDirectory() as home:
         dirs = userdata.Dirs(Path(home) / "c", Path(home) / "d", Path(home) / "doc")
         for _ in range(rounds):
-            app = App(scenario_path=str(SCENARIO), seed=1, size=(1280, 720), dirs=dirs)
+            app = open_window(scenario_path=str(SCENARIO), seed=1, size=(1280, 720), dirs=dirs)
             p = Pilot(app)
             app.frame_times.clear()
 

@@ -8,7 +8,6 @@ and output are passed in, so tests drive it with strings.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import sys
 import textwrap

@@ -1,428 +1,61 @@
-"""The game window: the app loop, the scene stack and the shared context.
+"""The game window as a program: which scenes exist and which come first.
 
-`run(lang, scenario_path, seed)` opens the window and returns an exit code.
-The loop redraws only when something happened or an animation runs: idle,
-it sleeps between event polls (see `_wait_events` and docs/ui.md). Every transition returned
-by a scene is applied in `App._apply`. An unexpected exception is logged to
-the user's data folder and replaced by an apology screen; it never ends the
-program with a traceback.
+`run(lang, scenario_path, seed)` opens the window and returns an exit code;
+`open_window(...)` builds the same window for tests, the pilot and the
+benchmarks. The loop itself (game/ui/loop.py) knows no concrete scene: this
+module gives it the scenes' constructors (`ctx.scenes`) and the first ones.
 """
 
 from __future__ import annotations
 
-import copy
 import os
 import sys
-import time
-import warnings
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Callable
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pygame  # noqa: E402
-import pygame_gui  # noqa: E402
 
 from game.i18n import LANGUAGES, t as translate  # noqa: E402
 
-from . import text as text_mod  # noqa: E402
 from . import userdata  # noqa: E402
-from .scene import ApplySettings, Pop, Push, Quit, Replace, Reset, Scene, Transition  # noqa: E402
-from .theme import Metrics, Theme, load_theme  # noqa: E402
+from .autoplay import autoplay as run_autoplay  # noqa: E402
+from .loop import DEFAULT_SIZE, App, Context  # noqa: E402
+from .scene import Scene, Scenes  # noqa: E402
+from .scenes.apology import ApologyScene  # noqa: E402
+from .scenes.briefing import BriefingScene, open_scenario  # noqa: E402
+from .scenes.debrief import DebriefScene  # noqa: E402
+from .scenes.diagnostics import DiagnosticsScene  # noqa: E402
+from .scenes.history import HistoryScene  # noqa: E402
+from .scenes.pause import PauseScene  # noqa: E402
+from .scenes.picker import PickerScene  # noqa: E402
+from .scenes.play import PlayScene  # noqa: E402
+from .scenes.settings import SettingsScene  # noqa: E402
+from .scenes.stepout import StepOutScene  # noqa: E402
+from .scenes.title import TitleScene  # noqa: E402
 
-MIN_SIZE = (1024, 600)
-DEFAULT_SIZE = (1280, 720)
-FPS = 60
-IDLE_WAIT_MS = 1000
-
-
-class Context:
-    """What every scene shares: settings, theme, sizes, language, folders, images."""
-
-    def __init__(self, app: "App", settings: userdata.Settings, dirs: userdata.Dirs, size: tuple[int, int]):
-        self.app = app
-        self.dirs = dirs
-        self.settings = settings
-        self.size = size
-        self.theme: Theme = load_theme(settings.theme_name)
-        self.metrics: Metrics = self.theme.metrics(settings.text_size, size)
-        self._gui_theme: dict | None = None
-        self._images: dict[tuple, pygame.Surface | None] = {}
-        self.now = 0.0  # seconds since start, for animations
-
-    # ---- language --------------------------------------------------------------
-    @property
-    def lang(self) -> str:
-        return self.settings.language
-
-    def t(self, key: str, **values: Any) -> str:
-        return translate(key, self.lang, **values)
-
-    # ---- appearance ------------------------------------------------------------
-    def colour(self, key: str) -> tuple[int, int, int, int]:
-        return self.theme[key]
-
-    def font_path(self, style: str = "regular") -> Path:
-        return self.theme.font_files[style]
-
-    def font(self, size_key: str, style: str = "regular") -> pygame.font.Font:
-        return text_mod.font(self.font_path(style), self.metrics[size_key])
-
-    def text(self, s: str, size_key: str, colour_key: str, width: int = 0, style: str = "regular",
-             align: str = "left", max_lines: int = 0, spacing: float = 1.25) -> pygame.Surface:
-        colour = self.colour(colour_key)
-        if width <= 0:
-            return text_mod.line(s, self.font_path(style), self.metrics[size_key], colour)
-        return text_mod.block(s, self.font_path(style), self.metrics[size_key], colour, width, spacing, align, max_lines)
-
-    def fit(self, s: str, size_key: str, colour_key: str, width: int, style: str = "regular") -> pygame.Surface:
-        return text_mod.fit(s, self.font_path(style), self.metrics[size_key], self.colour(colour_key), width)
-
-    def refresh(self, settings: userdata.Settings | None = None, size: tuple[int, int] | None = None) -> None:
-        if settings is not None:
-            self.settings = settings
-        if size is not None:
-            self.size = size
-        self.theme = load_theme(self.settings.theme_name)
-        self.metrics = self.theme.metrics(self.settings.text_size, self.size)
-        self._gui_theme = None
-        self._images = {k: v for k, v in self._images.items() if k[0] == "raw"}
-
-    def new_manager(self) -> pygame_gui.UIManager:
-        if self._gui_theme is None:
-            self._gui_theme = self.theme.gui_theme(self.metrics)
-        m = pygame_gui.UIManager(self.size, copy.deepcopy(self._gui_theme), enable_live_theme_updates=False)
-        with warnings.catch_warnings():  # it warns about fonts the theme already loaded
-            warnings.simplefilter("ignore")
-            m.preload_fonts(self.theme.preload(self.metrics))
-        return m
-
-    # ---- images ------------------------------------------------------------------
-    def image(self, path: Path | None, box: tuple[int, int], tint: tuple[int, ...] | None = None) -> pygame.Surface | None:
-        """`path` (SVG or PNG) scaled to fit `box`, keeping its ratio; None if missing or unreadable."""
-        if path is None:
-            return None
-        key = ("fit", str(path), box, tint)
-        if key in self._images:
-            return self._images[key]
-        img = None
-        try:
-            if path.suffix.lower() == ".svg":
-                raw = self._raw(path)
-                if raw is not None:
-                    w, h = raw.get_size()
-                    s = min(box[0] / w, box[1] / h)
-                    img = pygame.image.load_sized_svg(str(path), (max(1, round(w * s)), max(1, round(h * s))))
-            else:
-                raw = self._raw(path)
-                if raw is not None:
-                    w, h = raw.get_size()
-                    s = min(box[0] / w, box[1] / h)
-                    img = pygame.transform.smoothscale(raw, (max(1, round(w * s)), max(1, round(h * s))))
-            if img is not None:
-                img = img.convert_alpha() if pygame.display.get_surface() else img
-                if tint is not None:
-                    img = img.copy()
-                    img.fill(tint[:3] + (0,), special_flags=pygame.BLEND_RGBA_MAX)
-                    img.fill(tint[:3] + (255,), special_flags=pygame.BLEND_RGBA_MIN)
-        except (pygame.error, OSError, ValueError):
-            img = None
-        self._images[key] = img
-        return img
-
-    def _raw(self, path: Path) -> pygame.Surface | None:
-        key = ("raw", str(path))
-        if key not in self._images:
-            try:
-                self._images[key] = pygame.image.load(str(path)) if path.is_file() else None
-            except (pygame.error, OSError, ValueError):
-                self._images[key] = None
-        return self._images[key]
+SCENES = Scenes(
+    title=TitleScene, picker=PickerScene, briefing=BriefingScene, open_scenario=open_scenario, play=PlayScene,
+    debrief=DebriefScene, history=HistoryScene, pause=PauseScene, settings=SettingsScene,
+    diagnostics=DiagnosticsScene, step_out=StepOutScene, apology=ApologyScene,
+)
 
 
-class App:
-    """The window and its loop. `step()` runs one iteration (tests drive it)."""
+def open_window(lang: str | None = None, scenario_path: str | None = None, seed: int | None = None,
+                size: tuple[int, int] | None = None, dirs: userdata.Dirs | None = None) -> App:
+    """The window on the title screen, or on the briefing of `scenario_path` (above the title screen).
 
-    def __init__(self, lang: str | None = None, scenario_path: str | None = None, seed: int | None = None,
-                 size: tuple[int, int] | None = None, dirs: userdata.Dirs | None = None,
-                 first: Callable[["Context"], list[Scene]] | None = None):
-        self.started = time.perf_counter()
-        self.dirs = dirs or userdata.Dirs.default()
-        settings = userdata.load_settings(self.dirs, default_language=lang)
-        if lang in LANGUAGES and lang != settings.language and scenario_path is not None:
-            settings = settings.with_(language=lang)  # `pandore play X --lang en` plays in English
-        pygame.display.init()
-        pygame.font.init()
-        text_mod.font.cache_clear()  # fonts of an earlier window (pygame.quit) are dead
-        text_mod.clear_caches()
-        pygame.key.set_repeat(400, 40)
-        pygame.display.set_caption("Pandore")
-        self._set_icon()
-        self.windowed_size = size or DEFAULT_SIZE
-        self.screen = self._open(settings.fullscreen, self.windowed_size)
-        self.ctx = Context(self, settings, self.dirs, self.screen.get_size())
-        self.stack: list[Scene] = []
-        self.running = True
-        self.code = 0
-        self.failures = 0
-        self.dirty = True
-        self.last = time.perf_counter()
-        self.frame_times: list[float] = []  # seconds of work per drawn frame (bench)
-        self.interactive_at: float | None = None
-        self._pending_resize = False
-        from .scenes.title import TitleScene
+    With a scenario, `lang` (when it is an interface language) overrides the
+    saved setting: `pandore play X --lang en` plays in English.
+    """
 
-        scenes: list[Scene]
-        if first is not None:
-            scenes = first(self.ctx)
-        else:
-            scenes = [TitleScene(self.ctx)]
-            if scenario_path is not None:
-                from .scenes.briefing import open_scenario
+    def first(ctx: Context) -> list[Scene]:
+        scenes: list[Scene] = [TitleScene(ctx)]
+        if scenario_path is not None:
+            scenes.append(open_scenario(ctx, scenario_path, seed))
+        return scenes
 
-                scenes.append(open_scenario(self.ctx, scenario_path, seed))
-        self._guard(lambda: self._apply(Reset(tuple(scenes))), "start")
-
-    # ---- window ---------------------------------------------------------------------
-    def _open(self, fullscreen: bool, size: tuple[int, int]) -> pygame.Surface:
-        if fullscreen and os.environ.get("SDL_VIDEODRIVER") != "dummy":
-            screen = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
-        else:
-            screen = pygame.display.set_mode(size, pygame.RESIZABLE)
-        try:  # pygame-ce's Window API: keep the layouts above their smallest size
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DeprecationWarning)
-                win = pygame.Window.from_display_module()
-            win.minimum_size = MIN_SIZE
-        except (AttributeError, pygame.error):
-            pass
-        return screen
-
-    def _set_icon(self) -> None:
-        from .theme import ICONS
-
-        try:
-            pygame.display.set_icon(pygame.image.load_sized_svg(str(ICONS / "app.svg"), (64, 64)))
-        except (pygame.error, OSError, AttributeError):
-            pass
-
-    def _resized(self) -> None:
-        self.screen = pygame.display.get_surface()
-        size = self.screen.get_size()
-        if size == self.ctx.size:
-            return
-        if not self.ctx.settings.fullscreen:
-            self.windowed_size = size
-        self.ctx.refresh(size=size)
-        for s in self.stack:
-            s.build()
-        self.dirty = True
-
-    # ---- transitions: the one place the stack changes ---------------------------------
-    def _apply(self, tr: Transition | None) -> None:
-        if tr is None:
-            return
-        if isinstance(tr, Push):
-            tr.scene.build()
-            self.stack.append(tr.scene)
-        elif isinstance(tr, Pop):
-            if self.stack:
-                self.stack.pop()
-            if not self.stack:
-                self.running = False
-                return
-            top = self.stack[-1]
-            top.on_enter()
-            top.dirty = True
-            self._apply(top.on_result(tr.result))
-        elif isinstance(tr, Replace):
-            if self.stack:
-                self.stack.pop()
-            tr.scene.build()
-            self.stack.append(tr.scene)
-        elif isinstance(tr, Reset):
-            self.stack = []
-            for s in tr.scenes:
-                s.build()
-                self.stack.append(s)
-        elif isinstance(tr, Quit):
-            self.running = False
-            self.code = tr.code
-        elif isinstance(tr, ApplySettings):
-            self.apply_settings(tr.settings)
-        self.dirty = True
-
-    def apply_settings(self, settings: userdata.Settings) -> None:
-        old = self.ctx.settings
-        try:
-            userdata.save_settings(self.dirs, settings)
-        except OSError:
-            pass  # settings still apply for this session
-        if settings.fullscreen != old.fullscreen:
-            self.screen = self._open(settings.fullscreen, self.windowed_size)
-        self.ctx.refresh(settings=settings, size=self.screen.get_size())
-        for s in self.stack:
-            hook = getattr(s, "on_settings", None)
-            if hook is not None:
-                hook(old, settings)
-            s.build()
-
-    # ---- the loop ---------------------------------------------------------------------
-    @property
-    def top(self) -> Scene | None:
-        return self.stack[-1] if self.stack else None
-
-    @property
-    def animating(self) -> bool:
-        top = self.top
-        return bool(top and top.animating)
-
-    def run(self) -> int:
-        while self.running:
-            self.step()
-        return self.code
-
-    def step(self, block: bool = True, events: list[pygame.event.Event] | None = None) -> None:
-        """One iteration: wait for events (or an animation frame), handle, update, draw."""
-        if events is None:
-            if self.animating or self.dirty or not block:
-                events = pygame.event.get()
-            else:
-                events = self._wait_events()
-        start = time.perf_counter()
-        now = start
-        dt = min(0.1, now - self.last)
-        self.last = now
-        self.ctx.now += dt
-        for ev in events:
-            self._guard(lambda ev=ev: self._dispatch(ev), "event")
-            if not self.running:
-                return
-        if self._pending_resize:
-            self._pending_resize = False
-            self._guard(self._resized, "resize")
-        top = self.top
-        if top is None:
-            self.running = False
-            return
-        self._guard(lambda: self._update(top, dt), "update")
-        if events or self.dirty or self.animating or top.dirty:
-            self._guard(self._draw, "draw")
-            work = time.perf_counter() - start
-            if self.animating:
-                self.frame_times.append(work)
-            pygame.display.flip()
-            self.dirty = False
-            if self.interactive_at is None:
-                self.interactive_at = time.perf_counter()
-        if self.animating and block:
-            pygame.time.wait(max(0, int(1000 / FPS - (time.perf_counter() - start) * 1000)))
-
-    def _wait_events(self) -> list[pygame.event.Event]:
-        """Sleep until events arrive (at most IDLE_WAIT_MS).
-
-        pygame's `event.wait(timeout)` wakes every millisecond inside SDL,
-        which alone costs 2-3 % of a core; polling every 16 ms (33 ms after
-        two quiet seconds) costs a tenth of that and keeps input latency
-        under a frame or two.
-        """
-        deadline = time.perf_counter() + IDLE_WAIT_MS / 1000
-        while True:
-            events = pygame.event.get()
-            now = time.perf_counter()
-            if events or now >= deadline:
-                if events:
-                    self._last_input = now
-                return events
-            quiet = now - getattr(self, "_last_input", 0.0)
-            time.sleep(0.016 if quiet < 2.0 else 0.033)
-
-    def _dispatch(self, ev: pygame.event.Event) -> None:
-        if ev.type == pygame.QUIT:
-            self.running = False
-            return
-        if ev.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
-            self._pending_resize = True
-            return
-        if ev.type in (pygame.WINDOWEXPOSED, pygame.WINDOWSHOWN, pygame.WINDOWRESTORED, pygame.WINDOWFOCUSGAINED):
-            self.dirty = True
-            return
-        top = self.top
-        if top is None:
-            return
-        if ev.type == pygame.KEYDOWN and ev.key == pygame.K_F11:
-            s = self.ctx.settings
-            self._apply(ApplySettings(s.with_(fullscreen=not s.fullscreen)))
-            return
-        consumed = top.manager.process_events(ev) if top.manager is not None else False
-        if consumed and ev.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEWHEEL):
-            top.dirty = True
-            return
-        if ev.type in (pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEWHEEL,
-                       pygame.KEYDOWN) or ev.type >= pygame.USEREVENT:
-            top.dirty = True
-        self._apply(top.handle(ev))
-
-    def _update(self, top: Scene, dt: float) -> None:
-        if top.manager is not None:
-            top.manager.update(dt)
-        self._apply(top.update(dt))
-
-    def _draw(self) -> None:
-        surface = self.screen
-        i = len(self.stack) - 1
-        while i > 0 and self.stack[i].modal:
-            i -= 1
-        for k in range(i, len(self.stack)):
-            scene = self.stack[k]
-            if k > i:
-                veil = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
-                veil.fill(self.ctx.colour("overlay"))
-                surface.blit(veil, (0, 0))
-            scene.draw(surface)
-            if scene.manager is not None:
-                scene.manager.draw_ui(surface)
-            after = getattr(scene, "draw_after", None)
-            if after is not None:
-                after(surface)
-            if k == len(self.stack) - 1:
-                scene.draw_focus(surface)
-            scene.dirty = False
-
-    # ---- failures ------------------------------------------------------------------------
-    def _guard(self, fn: Callable[[], None], where: str) -> None:
-        try:
-            fn()
-            self.failures = 0
-        except Exception as exc:  # noqa: BLE001 - the last line of defence, logged
-            self.failures += 1
-            log = userdata.log_exception(self.dirs, exc, where)
-            if self.failures > 3:
-                self._emergency(log)
-                return
-            from .scenes.apology import ApologyScene
-            from .scenes.title import TitleScene
-
-            try:
-                self._apply(Reset((TitleScene(self.ctx), ApologyScene(self.ctx, log))))
-            except Exception as exc2:  # noqa: BLE001
-                userdata.log_exception(self.dirs, exc2, "apology")
-                self._emergency(log)
-
-    def _emergency(self, log: Path | None) -> None:
-        """Even the apology failed: say so plainly and leave with code 1 (no traceback)."""
-        msg = translate("ui.error.fatal", self.ctx.lang if hasattr(self, "ctx") else "fr",
-                        log=str(log) if log else "-")
-        print(f"pandore: {msg}", file=sys.stderr)
-        self.running = False
-        self.code = 1
-
-    def screenshot(self, path: str | Path) -> None:
-        self.dirty = True
-        self._draw()
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        pygame.image.save(self.screen, str(path))
+    return App(first, SCENES, lang=lang, size=size, dirs=dirs,
+               force_lang=scenario_path is not None and lang in LANGUAGES)
 
 
 def _no_screen() -> bool:
@@ -445,14 +78,12 @@ def run(lang: str = "fr", scenario_path: str | None = None, seed: int | None = N
     """
     try:
         if autoplay is not None:
-            from .autoplay import autoplay as run_autoplay
-
-            return run_autoplay(scenario_path, autoplay, screenshots, lang=lang, seed=seed, size=size or DEFAULT_SIZE)
+            return run_autoplay(open_window, scenario_path, autoplay, screenshots, lang=lang, seed=seed,
+                                size=size or DEFAULT_SIZE)
         if _no_screen():
             print(f"pandore: {translate('ui.error.no_screen', lang)}", file=sys.stderr)
             return 2
-        app = App(lang=lang, scenario_path=scenario_path, seed=seed, size=size)
-        return app.run()
+        return open_window(lang=lang, scenario_path=scenario_path, seed=seed, size=size).run()
     except KeyboardInterrupt:
         return 130
     except pygame.error as e:  # no display, no video driver...

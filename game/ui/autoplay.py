@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import sys
 from pathlib import Path
+from typing import Any, Callable
 
 import pygame
 
@@ -20,7 +21,6 @@ from game.engine import Rejected
 from game.i18n import t
 
 from . import userdata
-from .app import App
 from .pilot import Pilot
 
 MAX_STEPS = 500
@@ -39,9 +39,10 @@ def _plan(spec: str):
     return "list", [c for c in spec.split(",") if c.strip()]
 
 
-def autoplay(scenario_path: str | None, spec: str, screenshots: str | None, lang: str = "fr",
-             seed: int | None = None, size: tuple[int, int] = (1280, 720), dirs: userdata.Dirs | None = None) -> int:
-    """Play `spec` in the window, saving screenshots into `screenshots`. Returns an exit code."""
+def autoplay(open_window: Callable[..., Any], scenario_path: str | None, spec: str, screenshots: str | None,
+             lang: str = "fr", seed: int | None = None, size: tuple[int, int] = (1280, 720),
+             dirs: userdata.Dirs | None = None) -> int:
+    """Play `spec` in the window `open_window(...)` builds, saving screenshots into `screenshots`. Returns an exit code."""
     if scenario_path is None:
         print("pandore: --autoplay needs a scenario", file=sys.stderr)
         return 2
@@ -55,7 +56,7 @@ def autoplay(scenario_path: str | None, spec: str, screenshots: str | None, lang
             pilot.shot(out / f"{n:02d}-{name}.png")
         n += 1
 
-    app = App(lang=lang, scenario_path=scenario_path, seed=0 if seed is None else seed, size=size, dirs=dirs)
+    app = open_window(lang=lang, scenario_path=scenario_path, seed=0 if seed is None else seed, size=size, dirs=dirs)
     pilot = Pilot(app)
     scene = pilot.scene
     if scene.name == "diagnostics":

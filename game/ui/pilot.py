@@ -1,7 +1,7 @@
 """A pilot for the game window: posts synthetic key and mouse events and
 steps the loop, for tests, the --autoplay mode and the benchmarks.
 
-    pilot = Pilot(App(size=(1280, 720), dirs=...))
+    pilot = Pilot(open_window(size=(1280, 720), dirs=...))
     pilot.click_text("Jouer"); pilot.key(pygame.K_1); pilot.shot("x.png")
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import pygame
 import pygame_gui
 
-from .app import App
+from .loop import App
 
 
 class Pilot:

@@ -10,13 +10,14 @@ below, which is dimmed. Each scene owns its own pygame_gui manager, built by
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import TYPE_CHECKING, Any, Callable, Union
 
 import pygame
 import pygame_gui
 
 if TYPE_CHECKING:
-    from .app import Context
+    from .loop import Context
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,33 @@ class ApplySettings:
 
 
 Transition = Union[Push, Pop, Replace, Reset, Quit, ApplySettings]
+
+
+class Result(Enum):
+    """What a popped scene hands back to the one below (`Pop(result)`, then `on_result`)."""
+
+    RELOAD = "reload"  # the scenario file loads again: replay to the same point
+    RESTART = "restart"  # start the scenario again
+
+
+@dataclass(frozen=True)
+class Scenes:
+    """The scenes' constructors, filled in by the program (game/ui/app.py) and
+    reached as `ctx.scenes`, so that no scene imports another and the loop
+    imports none."""
+
+    title: Callable[..., "Scene"]
+    picker: Callable[..., "Scene"]
+    briefing: Callable[..., "Scene"]
+    open_scenario: Callable[..., "Scene"]
+    play: Callable[..., "Scene"]
+    debrief: Callable[..., "Scene"]
+    history: Callable[..., "Scene"]
+    pause: Callable[..., "Scene"]
+    settings: Callable[..., "Scene"]
+    diagnostics: Callable[..., "Scene"]
+    step_out: Callable[..., "Scene"]
+    apology: Callable[..., "Scene"]
 
 
 class Scene:

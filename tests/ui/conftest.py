@@ -39,13 +39,13 @@ def scenario_copy(tmp_path) -> Path:
 
 @pytest.fixture
 def make_pilot(home):
-    from game.ui.app import App
+    from game.ui.app import open_window
     from game.ui.pilot import Pilot
 
     made = []
 
     def make(size=(1280, 720), scenario=None, seed=1, lang="fr"):
-        app = App(lang=lang, scenario_path=str(scenario) if scenario else None, seed=seed, size=size, dirs=home)
+        app = open_window(lang=lang, scenario_path=str(scenario) if scenario else None, seed=seed, size=size, dirs=home)
         p = Pilot(app)
         made.append(p)
         return p

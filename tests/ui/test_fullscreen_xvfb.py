@@ -21,11 +21,11 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = textwrap.dedent("""
     import pygame
     from pathlib import Path
-    from game.ui.app import App
+    from game.ui.app import open_window
     from game.ui.pilot import Pilot
     from game.ui.userdata import Dirs
     home = Path({home!r})
-    app = App(size=(1280, 720), dirs=Dirs(home / "config", home / "data", home / "docs"))
+    app = open_window(size=(1280, 720), dirs=Dirs(home / "config", home / "data", home / "docs"))
     p = Pilot(app)
     p.key(pygame.K_F11)
     print("full", *pygame.display.get_surface().get_size(), app.ctx.settings.fullscreen)

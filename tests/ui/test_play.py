@@ -264,13 +264,14 @@ def test_idle_means_no_animation_and_no_redraw(make_pilot):
 
 
 def test_autoplay_writes_a_png_per_screen(tmp_path, home):
+    from game.ui.app import open_window
     from game.ui.autoplay import autoplay
 
-    code = autoplay(str(VIEWS), "first", str(tmp_path / "shots"), size=(1024, 600), dirs=home)
+    code = autoplay(open_window, str(VIEWS), "first", str(tmp_path / "shots"), size=(1024, 600), dirs=home)
     assert code == 0
     names = sorted(x.name for x in (tmp_path / "shots").iterdir())
     assert names[0] == "00-briefing.png" and names[-1].endswith("debrief.png")
     assert any("feedback" in n for n in names)
-    assert autoplay(str(VIEWS), "sms,repondre,revoir,dire", str(tmp_path / "s2"), dirs=home) == 0
-    assert autoplay(str(VIEWS), "attendre", None, dirs=home) == 2  # a disabled choice is an error
-    assert autoplay(str(VIEWS), "random:3", None, dirs=home) == 0
+    assert autoplay(open_window, str(VIEWS), "sms,repondre,revoir,dire", str(tmp_path / "s2"), dirs=home) == 0
+    assert autoplay(open_window, str(VIEWS), "attendre", None, dirs=home) == 2  # a disabled choice is an error
+    assert autoplay(open_window, str(VIEWS), "random:3", None, dirs=home) == 0

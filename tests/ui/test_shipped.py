@@ -17,10 +17,11 @@ ENTRIES = [(e.id, e.languages[i % len(e.languages)]) for i, e in enumerate(libra
 
 @pytest.mark.parametrize("sid,lang", ENTRIES)
 def test_shipped_scenario_plays_in_the_window(sid, lang, home, tmp_path):
+    from game.ui.app import open_window
     from game.ui.autoplay import autoplay
 
     entry = next(e for e in library.library() if e.id == sid)
-    assert autoplay(str(entry.file(lang)), "first", None, lang=lang, size=(1024, 600), dirs=home) == 0
+    assert autoplay(open_window, str(entry.file(lang)), "first", None, lang=lang, size=(1024, 600), dirs=home) == 0
     assert not home.log_file.exists(), home.log_file.read_text(encoding="utf-8")
 
 

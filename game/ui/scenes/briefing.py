@@ -15,11 +15,9 @@ from . import button_height, button_width, esc, font_tag, page
 
 def open_scenario(ctx, path: str, seed: int | None = None) -> Scene:
     """The briefing of the scenario file at `path`, or its diagnostics if it does not load."""
-    from .diagnostics import DiagnosticsScene
-
     loaded = load_scenario_file(path)
     if not loaded.ok:
-        return DiagnosticsScene(ctx, path, loaded.diagnostics)
+        return ctx.scenes.diagnostics(ctx, path, loaded.diagnostics)
     return BriefingScene(ctx, loaded, seed=seed)
 
 
@@ -141,10 +139,8 @@ class BriefingScene(Scene):
         return surf
 
     def start(self):
-        from .play import PlayScene
-
         ctl = Controller(self.loaded, self.ctx.lang, self.seed, self.ctx.dirs)
-        return Replace(PlayScene(self.ctx, ctl))
+        return Replace(self.ctx.scenes.play(self.ctx, ctl))
 
     def handle_key(self, event):
         if event.key == pygame.K_ESCAPE:

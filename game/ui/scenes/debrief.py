@@ -8,7 +8,7 @@ import pygame
 
 from ..controller import Controller
 from ..export import save_debrief
-from ..scene import Replace, Reset, Scene
+from ..scene import Reset, Scene
 from ..widgets import render_chart
 from . import button_height, button_width, esc, font_tag, page
 
@@ -118,16 +118,10 @@ class DebriefScene(Scene):
 
     # ---- actions ---------------------------------------------------------------------
     def replay(self):
-        from .briefing import BriefingScene
-        from .title import TitleScene
-
-        return Reset((TitleScene(self.ctx), BriefingScene(self.ctx, self.ctl.loaded)))
+        return Reset((self.ctx.scenes.title(self.ctx), self.ctx.scenes.briefing(self.ctx, self.ctl.loaded)))
 
     def another(self):
-        from .picker import PickerScene
-        from .title import TitleScene
-
-        return Reset((TitleScene(self.ctx), PickerScene(self.ctx)))
+        return Reset((self.ctx.scenes.title(self.ctx), self.ctx.scenes.picker(self.ctx)))
 
     def save(self):
         try:
@@ -141,9 +135,7 @@ class DebriefScene(Scene):
 
     def handle_key(self, event):
         if event.key == pygame.K_ESCAPE:
-            from .title import TitleScene
-
-            return Reset((TitleScene(self.ctx),))
+            return Reset((self.ctx.scenes.title(self.ctx),))
         return None
 
     def draw(self, surface: pygame.Surface) -> None:

@@ -10,7 +10,7 @@ import pygame
 
 from game.authoring.loader import load_file
 
-from ..scene import Pop, Scene
+from ..scene import Pop, Replace, Result, Scene
 from . import button_height, button_width, draw_panel, esc, font_tag, panel_rect
 
 
@@ -57,11 +57,9 @@ class DiagnosticsScene(Scene):
         loaded = load_file(self.path)
         if loaded.ok:
             if self.reload:
-                return Pop("reload")
-            from .briefing import BriefingScene
-            from ..scene import Replace
+                return Pop(Result.RELOAD)
 
-            return Replace(BriefingScene(self.ctx, loaded))
+            return Replace(self.ctx.scenes.briefing(self.ctx, loaded))
         self.diagnostics = list(loaded.diagnostics)
         self.build()
         return None

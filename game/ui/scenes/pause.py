@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pygame
 
-from ..scene import Pop, Push, Reset, Scene
+from ..scene import Pop, Push, Reset, Result, Scene
 from . import button_height, draw_panel, panel_rect
 
 
@@ -48,23 +48,16 @@ class PauseScene(Scene):
             self.focus = 1
             self.build()
             return None
-        return Pop("restart")
+        return Pop(Result.RESTART)
 
     def settings(self):
-        from .settings import SettingsScene
-
-        return Push(SettingsScene(self.ctx))
+        return Push(self.ctx.scenes.settings(self.ctx))
 
     def save_quit(self):
-        from .title import TitleScene
-
-        return Reset((TitleScene(self.ctx),))
+        return Reset((self.ctx.scenes.title(self.ctx),))
 
     def step_out(self):
-        from .title import TitleScene
-        from .stepout import StepOutScene
-
-        return Reset((TitleScene(self.ctx), StepOutScene(self.ctx, self.ctl.scenario.content_warning is not None)))
+        return Reset((self.ctx.scenes.title(self.ctx), self.ctx.scenes.step_out(self.ctx, self.ctl.scenario.content_warning is not None)))
 
     def handle_key(self, event):
         if event.key == pygame.K_ESCAPE:

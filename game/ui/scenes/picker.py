@@ -171,12 +171,9 @@ class PickerScene(Scene):
         return None
 
     def _open(self, card: Card):
-        from .briefing import BriefingScene
-        from .diagnostics import DiagnosticsScene
-
         if not card.loaded.ok:
-            return Push(DiagnosticsScene(self.ctx, str(card.loaded.path), card.loaded.diagnostics))
-        return Push(BriefingScene(self.ctx, card.loaded))
+            return Push(self.ctx.scenes.diagnostics(self.ctx, str(card.loaded.path), card.loaded.diagnostics))
+        return Push(self.ctx.scenes.briefing(self.ctx, card.loaded))
 
     def handle_key(self, event):
         if event.key in (pygame.K_ESCAPE, pygame.K_BACKSPACE):

@@ -13,7 +13,7 @@ import pygame
 from game.engine import Rejected
 
 from ..controller import Controller, StepReport
-from ..scene import Push, Replace, Scene
+from ..scene import Push, Replace, Reset, Result, Scene
 from ..views import make_view
 from ..widgets import ChoiceList, GaugeHud
 from . import button_height, button_width, esc, font_tag
@@ -163,12 +163,10 @@ class PlayScene(Scene):
         return None
 
     def proceed(self, skip_report: bool = False, finished: bool | None = None):
-        from .debrief import DebriefScene
-
         done = self.report.finished if self.report is not None else bool(finished)
         self.report = None
         if done or self.ctl.finished:
-            return Replace(DebriefScene(self.ctx, self.ctl))
+            return Replace(self.ctx.scenes.debrief(self.ctx, self.ctl))
         self.fresh = True
         self.reveal_t0 = self.ctx.now
         self.focus = -1
@@ -188,27 +186,18 @@ class PlayScene(Scene):
         return None
 
     def history(self):
-        from .history import HistoryScene
-
-        return Push(HistoryScene(self.ctx, self.ctl))
+        return Push(self.ctx.scenes.history(self.ctx, self.ctl))
 
     def pause(self):
-        from .pause import PauseScene
-
-        return Push(PauseScene(self.ctx, self.ctl))
+        return Push(self.ctx.scenes.pause(self.ctx, self.ctl))
 
     def leave(self):
-        from .title import TitleScene
-        from ..scene import Reset
-
-        return Reset((TitleScene(self.ctx),))
+        return Reset((self.ctx.scenes.title(self.ctx),))
 
     def reload(self):
-        from .diagnostics import DiagnosticsScene
-
         result = self.ctl.reload()
         if not result.ok:
-            return Push(DiagnosticsScene(self.ctx, str(self.ctl.path), list(result.diagnostics), reload=True))
+            return Push(self.ctx.scenes.diagnostics(self.ctx, str(self.ctl.path), list(result.diagnostics), reload=True))
         self.report = None
         self.fresh = False
         self.values = dict(self.ctl.gauges_at())
@@ -216,9 +205,7 @@ class PlayScene(Scene):
             self.hud.set_values(self.values, None, animate=False)
         self.set_notice(result.notice)
         if self.ctl.finished:
-            from .debrief import DebriefScene
-
-            return Replace(DebriefScene(self.ctx, self.ctl))
+            return Replace(self.ctx.scenes.debrief(self.ctx, self.ctl))
         return None
 
     def set_notice(self, text: str | None) -> None:
@@ -228,9 +215,9 @@ class PlayScene(Scene):
         self.build()
 
     def on_result(self, result):
-        if result == "reload":
+        if result is Result.RELOAD:
             return self.reload()
-        if result == "restart":
+        if result is Result.RESTART:
             self.ctl.restart()
             self.report = None
             self.fresh = True

@@ -9,6 +9,7 @@ import pygame
 from game.authoring import library
 
 from .. import userdata
+from ..controller import Controller, load_scenario_file
 from ..scene import Push, Quit, Scene
 from ..theme import ILLUSTRATIONS
 from . import button_height, button_width
@@ -73,20 +74,12 @@ class TitleScene(Scene):
 
     # ---- actions -----------------------------------------------------------------
     def play(self):
-        from .picker import PickerScene
-
-        return Push(PickerScene(self.ctx))
+        return Push(self.ctx.scenes.picker(self.ctx))
 
     def settings(self):
-        from .settings import SettingsScene
-
-        return Push(SettingsScene(self.ctx))
+        return Push(self.ctx.scenes.settings(self.ctx))
 
     def resume(self):
-        from .briefing import BriefingScene
-        from .play import PlayScene
-        from ..controller import Controller, load_scenario_file
-
         a = self.autosave
         if not isinstance(a, userdata.Autosave):
             return None
@@ -114,8 +107,8 @@ class TitleScene(Scene):
             userdata.clear_autosave(self.ctx.dirs)
             self.autosave = None
             self.build()
-            return Push(BriefingScene(self.ctx, loaded, notice=self.t("ui.resume.stale", reason=str(e))))
-        return Push(PlayScene(self.ctx, ctl))
+            return Push(self.ctx.scenes.briefing(self.ctx, loaded, notice=self.t("ui.resume.stale", reason=str(e))))
+        return Push(self.ctx.scenes.play(self.ctx, ctl))
 
     def handle_key(self, event):
         if event.key == pygame.K_ESCAPE:
