@@ -31,8 +31,16 @@ MAX_VALUES = 200_000  # values built, aliases expanded; bounds "billion laughs"
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+# YAML 1.2's core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution), exactly.
 _INT = re.compile(r"^[-+]?[0-9]+$")
-_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+\.[0-9]*)([eE][-+]?[0-9]+)?$")  # a dot, as YAML 1.1 writers expect
+_OCT = re.compile(r"^0o[0-7]+$")
+_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_INF = re.compile(r"^[-+]?\.(inf|Inf|INF)$")
+_NAN = {".nan", ".NaN", ".NAN"}
+#: Longer digit strings stay text (Python refuses to read them as numbers);
+#: the field that wanted a number then says so at its line.
+_MAX_DIGITS = 4000
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
@@ -407,10 +415,20 @@ def _resolve_plain(value: str) -> Any:
         return True
     if value in _FALSE:
         return False
+    if len(value) > _MAX_DIGITS:
+        return value
     if _INT.match(value):
         return int(value)
+    if _OCT.match(value):
+        return int(value[2:], 8)
+    if _HEX.match(value):
+        return int(value[2:], 16)
     if _FLOAT.match(value):
         return float(value)
+    if _INF.match(value):
+        return float("-inf") if value.startswith("-") else float("inf")
+    if value in _NAN:
+        return float("nan")
     return value
 
 

@@ -174,7 +174,8 @@ class App:
         self.failures = 0
         self.dirty = True
         self.last = time.perf_counter()
-        self.frame_times: list[float] = []  # seconds of work per drawn frame (bench)
+        self.frame_times: list[float] = []  # seconds of work per animated frame (bench)
+        self.draws = 0  # frames drawn and shown since the window opened
         self.interactive_at: float | None = None
         self._pending_resize = False
         self._guard(lambda: self._apply(Reset(tuple(first(self.ctx)))), "start")
@@ -315,6 +316,7 @@ class App:
             if self.animating:
                 self.frame_times.append(work)
             pygame.display.flip()
+            self.draws += 1
             self.dirty = False
             if self.interactive_at is None:
                 self.interactive_at = time.perf_counter()

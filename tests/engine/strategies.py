@@ -64,6 +64,12 @@ DEFAULT_GAUGES = {
 _CMP_OPS = ("==", "!=", "<", "<=", ">", ">=")
 
 
+#: Integers at and near the engine's bound on int variables (±10⁹), so that
+#: generated play reaches the clamp.
+LIMITS = (10**9, -(10**9))
+NEAR_LIMITS = (10**9 - 2, -(10**9) + 2, 10**9)
+
+
 def gauge_specs(data: dict) -> dict[str, dict[str, int]]:
     """The gauges of a scenario dict with defaults filled in: {name: {start, min, max}}."""
     if "gauges" not in data or data["gauges"] is None:
@@ -190,7 +196,8 @@ def scenario_dicts(draw, max_nodes: int = 6, max_endings: int = 3, max_choices: 
 
     variables: dict[str, Any] = {}
     for name in names[n_gauges:]:
-        variables[name] = draw(st.booleans()) if draw(st.booleans()) else draw(st.integers(-5, 5))
+        variables[name] = draw(st.booleans()) if draw(st.booleans()) else (
+            draw(st.integers(-5, 5)) if draw(st.integers(0, 3)) else draw(st.sampled_from(NEAR_LIMITS)))
     if variables or draw(st.booleans()):
         data["variables"] = variables
     ints = list(specs) + [n for n, v in variables.items() if not isinstance(v, bool)]
@@ -227,6 +234,8 @@ def scenario_dicts(draw, max_nodes: int = 6, max_endings: int = 3, max_choices: 
                 out[name] = draw(st.booleans())
             else:
                 out[name] = draw(st.integers(-3, 3)) if kind == "effects" else draw(st.integers(-10, 10))
+                if draw(st.integers(0, 4)) == 0:  # sometimes far enough to reach the ±10⁹ clamp
+                    out[name] = draw(st.sampled_from(LIMITS))
         return out
 
     def target() -> str:

@@ -69,6 +69,7 @@ class NaiveGame:
         values = {n: s["start"] for n, s in gauge_specs(data).items()}
         values.update(data.get("variables") or {})
         state = {"node": data["start"], "values": values, "turn": 0, "fired": frozenset(), "ending": None}
+        self.changes: list[tuple] = []
         self.enter(state, data["start"])  # rule 0
         self.state = state
 
@@ -91,19 +92,29 @@ class NaiveGame:
 
     # -- the rules
 
-    def change(self, values: dict, effects: dict | None, assign: dict | None) -> None:
-        """Rule 2: numbers add, booleans set; then `set` assigns; clamp after each change."""
-        for name, value in (effects or {}).items():
-            values[name] = value if isinstance(value, bool) else values[name] + value
+    def change(self, values: dict, effects: dict | None, assign: dict | None, cause: tuple) -> None:
+        """Rule 2: numbers add, booleans set; then `set` assigns; clamp after each change.
+
+        Each real change is recorded as (name, old, new, cause) in `self.changes` (rule 6).
+        """
+        for name, value in list((effects or {}).items()) + [(n, (v,)) for n, v in (assign or {}).items()]:
+            old = values[name]
+            if isinstance(value, tuple):  # assigned
+                values[name] = value[0]
+            else:
+                values[name] = value if isinstance(value, bool) else values[name] + value
             self.clamp(values, name)
-        for name, value in (assign or {}).items():
-            values[name] = value
-            self.clamp(values, name)
+            if values[name] != old or type(values[name]) is not type(old):
+                self.changes.append((name, old, values[name], cause))
 
     def clamp(self, values: dict, name: str) -> None:
         if name in self.bounds:
             lo, hi = self.bounds[name]
-            values[name] = min(max(values[name], lo), hi)
+        elif isinstance(values[name], bool):
+            return
+        else:
+            lo, hi = -(10**9), 10**9  # int variables stay within ±10⁹
+        values[name] = min(max(values[name], lo), hi)
 
     def enter(self, state: dict, target: str) -> None:
         """Rule 5: enter the next node (its effects apply) or finish at an ending."""
@@ -112,7 +123,7 @@ class NaiveGame:
             state["ending"] = target
         else:
             node = self.data["nodes"][target]
-            self.change(state["values"], node.get("effects"), node.get("set"))
+            self.change(state["values"], node.get("effects"), node.get("set"), ("node", target, None, None, None))
 
     def choose(self, cid: str) -> str | None:
         """Make a choice; returns the refusal code, or None when it was made."""
@@ -130,11 +141,13 @@ class NaiveGame:
         new = {"node": st_["node"], "values": dict(st_["values"]), "turn": st_["turn"],
                "fired": st_["fired"], "ending": None}
         values = new["values"]
-        self.change(values, choice.get("effects"), choice.get("set"))
+        here = st_["node"]
+        self.changes = []
+        self.change(values, choice.get("effects"), choice.get("set"), ("choice", here, cid, None, None))
         if choice.get("outcomes"):  # rule 3
             outs = choice["outcomes"]
             k = random.Random(f"{self.seed}:{st_['turn']}").choices(range(len(outs)), [o["weight"] for o in outs])[0]
-            self.change(values, outs[k].get("effects"), outs[k].get("set"))
+            self.change(values, outs[k].get("effects"), outs[k].get("set"), ("outcome", here, cid, k, None))
             target = outs[k]["goto"]
         else:
             target = choice["goto"]
@@ -142,7 +155,8 @@ class NaiveGame:
             if trig.get("once") and i in new["fired"]:
                 continue
             if evaluate(trig["if"], values):
-                self.change(values, trig.get("effects"), trig.get("set"))
+                tid = trig.get("id") or f"trigger.{i + 1}"
+                self.change(values, trig.get("effects"), trig.get("set"), ("trigger", here, cid, None, tid))
                 if trig.get("goto") is not None:
                     target = trig["goto"]
                 if trig.get("once"):
@@ -175,6 +189,10 @@ class PlayMachine(RuleBasedStateMachine):
             assert isinstance(result, Rejected) and result.code == code, (cid, result, code)
             return
         assert isinstance(result, Playthrough), (cid, result)
+        # Rule 6: every change, in order, with its cause (node, choice, outcome, trigger).
+        got = [(e.gauge if e.kind == "gauge_changed" else e.variable, e.old, e.new, tuple(e.cause))
+               for e in result.events[-1] if e.kind in ("gauge_changed", "variable_changed")]
+        assert got == self.model.changes, (cid, got, self.model.changes)
         self.history.append(before_model)
         self.pt = result
 

@@ -256,11 +256,17 @@ def test_debrief_saves_a_self_contained_html(make_pilot, home):
 def test_idle_means_no_animation_and_no_redraw(make_pilot):
     p = make_pilot(scenario=VIEWS)
     p.key(K.K_RETURN)
+    for _ in range(200):  # let the entry animation finish
+        if not p.app.animating and not p.app.dirty:
+            break
+        p.app.step(block=False)
     assert not p.app.animating
-    p.app.dirty = False
-    drawn = len(p.app.frame_times)
-    p.app.step(block=False)
-    assert len(p.app.frame_times) == drawn
+    drawn = p.app.draws
+    for _ in range(5):
+        p.app.step(block=False)
+    assert p.app.draws == drawn  # nothing happened: nothing drawn
+    p.app.step(block=False, events=[pygame.event.Event(pygame.KEYDOWN, key=K.K_DOWN, mod=0, unicode="", scancode=0)])
+    assert p.app.draws > drawn  # a key press is drawn
 
 
 def test_autoplay_writes_a_png_per_screen(tmp_path, home):
