@@ -15,7 +15,10 @@ from game.cli import main
 from game.terminal import TerminalPlayer
 
 ROOT = Path(__file__).resolve().parents[2]
-TUTO = ROOT / "scenarios" / "tutoriel" / "fr.yaml"
+# The contract is tested on a fixture of our own (a frozen copy of an early
+# tutorial), so that rewriting the shipped tutorial never breaks it.
+TUTO = Path(__file__).resolve().parent / "data" / "contrat" / "fr.yaml"
+TUTO_EN = TUTO.with_name("en.yaml")
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -32,7 +35,7 @@ def test_json_is_one_object_with_the_design_keys(capsys):
     assert len(lines) == 1
     data = json.loads(lines[-1])
     assert list(data) == ["scenario", "language", "seed", "ending", "gauges", "variables", "path"]
-    assert data["scenario"] == "tutoriel" and data["language"] == "fr" and data["seed"] == 0
+    assert data["scenario"] == "contrat" and data["language"] == "fr" and data["seed"] == 0
     # workload: 40 +5 (start) +10 +20 +5 (entering) +10 -> 90 >= 80: the trigger sends to 'surcharge'
     assert data["path"][3] == {"node": "surcharge", "choice": "maintenir"}
     assert data["ending"] == "fin_lien"
@@ -42,11 +45,11 @@ def test_json_is_one_object_with_the_design_keys(capsys):
 
 def test_numbers_count_shown_choices_including_disabled(capsys):
     # After 'regarder_telephone' (workload 50) the SMS node shows: repondre, visio, attendre.
-    code, out, _ = run(capsys, "play", "tutoriel", "--json", "--choices", "2,3")
+    code, out, _ = run(capsys, "play", str(TUTO), "--json", "--choices", "2,3")
     assert code == 0
     assert json.loads(out)["path"][1]["choice"] == "attendre_bureau"
     # After 'lire_dossier' (workload 55) it shows 4, the visio one disabled (3rd).
-    code, out, err = run(capsys, "play", "tutoriel", "--json", "--choices", "1,3")
+    code, out, err = run(capsys, "play", str(TUTO), "--json", "--choices", "1,3")
     assert code == 2 and "proposer_visio" in err and out == ""
 
 
@@ -57,18 +60,18 @@ def test_numbers_count_shown_choices_including_disabled(capsys):
     ("0", "0"),
 ])
 def test_bad_choices_exit_2(capsys, choices, words):
-    code, out, err = run(capsys, "play", "tutoriel", "--json", "--choices", choices)
+    code, out, err = run(capsys, "play", str(TUTO), "--json", "--choices", choices)
     assert code == 2
     assert words in err and "Traceback" not in err
 
 
 def test_choices_after_the_ending_are_an_error(capsys):
-    code, _, err = run(capsys, "play", "tutoriel", "--json", "--choices", "2,1,2,2,1")
+    code, _, err = run(capsys, "play", str(TUTO), "--json", "--choices", "2,1,2,2,1")
     assert code == 2 and "fin_equilibre" in err
 
 
 def test_unfinished_path_gives_null_ending(capsys):
-    code, out, _ = run(capsys, "play", "tutoriel", "--json", "--choices", "2")
+    code, out, _ = run(capsys, "play", str(TUTO), "--json", "--choices", "2")
     data = json.loads(out)
     assert code == 0 and data["ending"] is None and data["path"] == [{"node": "accueil", "choice": "regarder_telephone"}]
 
@@ -76,7 +79,7 @@ def test_unfinished_path_gives_null_ending(capsys):
 def test_seed_changes_the_draw_and_is_reported(capsys):
     endings = set()
     for seed in range(12):
-        code, out, _ = run(capsys, "play", "tutoriel", "--json", "--seed", str(seed), "--choices", "2,2")
+        code, out, _ = run(capsys, "play", str(TUTO), "--json", "--seed", str(seed), "--choices", "2,2")
         data = json.loads(out)
         assert data["seed"] == seed
         endings.add(data["variables"]["visio_ratee"])
@@ -84,7 +87,7 @@ def test_seed_changes_the_draw_and_is_reported(capsys):
 
 
 def test_transcript_shows_thread_gauges_feedback_and_debrief(capsys):
-    code, out, _ = run(capsys, "play", "tutoriel", "--text", "--seed", "0", "--choices", "2,1,1,1")
+    code, out, _ = run(capsys, "play", str(TUTO), "--text", "--seed", "0", "--choices", "2,1,1,1")
     assert code == 0
     assert "Mme Diallo · 08:48" in out
     assert "Charge de travail" in out and "45 → 50 (+5)" in out
@@ -95,7 +98,7 @@ def test_transcript_shows_thread_gauges_feedback_and_debrief(capsys):
 
 
 def test_english_interface_follows_the_scenario(capsys):
-    code, out, _ = run(capsys, "play", "tutoriel", "--lang", "en", "--text", "--choices", "2,1,1,1")
+    code, out, _ = run(capsys, "play", str(TUTO_EN), "--lang", "en", "--text", "--choices", "2,1,1,1")
     assert code == 0 and "What weighed" in out and "Ms Diallo" in out
 
 
@@ -126,7 +129,7 @@ def test_interactive_end_of_input_is_a_quiet_stop():
 
 
 def test_main_py_and_console_script_are_the_same_program():
-    args = ["play", "tutoriel", "--json", "--choices", "1,1,1,1"]
+    args = ["play", str(TUTO), "--json", "--choices", "1,1,1,1"]
     a = subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True, cwd=ROOT)
     b = subprocess.run([sys.executable, "-c", "import sys; from game.cli import main; sys.exit(main())", *args],
                        capture_output=True, text=True, cwd=ROOT)
