@@ -8,8 +8,8 @@
    every transcript is identical.
 2. Measures, each in a fresh process (bench/worker.py), the engines
    interleaved and their order rotated from run to run: import time; load
-   time of each story (pandore without and with its compiled cache); random
-   playthroughs (choices per second) for pandore's `step`, its `autoplay`,
+   time of each story; random
+   playthroughs (choices per second) for pandore's `step` (with its events),
    bink, inkpython and the dict-walk floor; pandore's exhaustive analysis.
 3. Reports the median and min-max of the runs, and the ratios computed pair
    by pair (run i of pandore against run i of the other engine).
@@ -35,8 +35,8 @@ from .engines import SIZES, story_path
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 
-PLAYERS = ("pandore", "autoplay", "bink", "inkpython", "floor")
-LOADERS = ("pandore", "pandore+cache", "bink", "inkpython")
+PLAYERS = ("pandore", "bink", "inkpython", "floor")
+LOADERS = ("pandore", "bink", "inkpython")
 IMPORTERS = ("pandore", "bink", "inkpython")
 
 
@@ -71,12 +71,11 @@ def measure(args: argparse.Namespace, log) -> list[dict]:
     env = dict(os.environ, PYTHONPATH=str(ROOT), PANDORE_CACHE_DIR=args.cache_dir, PYTHONHASHSEED="0")
     sizes = args.sizes
     # The floor reads a JSON copy of the story's data (its load is not measured);
-    # the cache is filled once, so the "pandore+cache" loads are hits.
     floor_paths = {}
     from game.authoring.loader import load_file
 
     for n in sizes:
-        loaded = load_file(story_path("pandore", n), cache=True)
+        loaded = load_file(story_path("pandore", n))
         p = Path(args.cache_dir) / f"floor-{n}.json"
         p.write_text(json.dumps(loaded.document.data, ensure_ascii=False), encoding="utf-8")
         floor_paths[n] = str(p)
@@ -87,7 +86,7 @@ def measure(args: argparse.Namespace, log) -> list[dict]:
     for n in sizes:
         for engine in LOADERS:
             base = engine.split("+")[0]
-            jobs.append(("load", engine, n, {"kind": "load", "engine": base, "n": n, "cache": engine.endswith("cache")}))
+            jobs.append(("load", engine, n, {"kind": "load", "engine": base, "n": n}))
         for engine in PLAYERS:
             spec = {"kind": "play", "engine": engine, "n": n, "seconds": args.seconds}
             if engine == "floor":
@@ -131,11 +130,11 @@ def measure(args: argparse.Namespace, log) -> list[dict]:
         return None
 
     for n in sizes:
-        for ours in ("pandore", "autoplay"):
+        for ours in ("pandore",):
             for other in ("bink", "inkpython", "floor"):
                 rows.append({"metric": "ratio", "what": f"play {ours}/{other}", "n": n,
                              **ratios(runs_of("play", ours, n), runs_of("play", other, n))})
-        for ours in ("pandore", "pandore+cache"):
+        for ours in ("pandore",):
             rows.append({"metric": "ratio", "what": f"load {ours}/bink", "n": n,
                          **ratios(runs_of("load", ours, n), runs_of("load", "bink", n))})
     for engine in ("bink", "inkpython"):
@@ -153,14 +152,14 @@ def targets(rows: list[dict]) -> list[dict]:
         return None
 
     out = []
-    for ours in ("pandore", "autoplay"):
+    for ours in ("pandore",):
         for n in sorted({r["n"] for r in rows if r["metric"] == "play"}):
-            for other, goal in (("bink", 4.0), ("inkpython", 50.0), ("floor", 0.5)):
+            for other, goal in (("bink", 4.0), ("inkpython", 50.0)):
                 v = ratio(f"play {ours}/{other}", n)
                 if v is not None:
                     out.append({"metric": "target", "what": f"play {ours}/{other} >= {goal:g}", "n": n,
                                 "value": round(v, 3), "holds": v >= goal})
-    for what, goal in (("load pandore/bink", 2.0), ("load pandore+cache/bink", 1.0)):
+    for what, goal in (("load pandore/bink", 2.0),):
         v = ratio(what, 1000)
         if v is not None:
             out.append({"metric": "target", "what": f"{what} <= {goal:g}", "n": 1000, "value": round(v, 3),
@@ -190,22 +189,22 @@ def markdown(rows: list[dict], meta: dict) -> str:
     sizes = sorted({r["n"] for r in rows if r["metric"] == "play"})
     out = [f"Median (min–max) of {meta['runs']} runs, each in a fresh process; CPU time of the measuring process.", ""]
     out += ["**Random playthroughs, choices per second** (higher is better)", "",
-            "| N | pandore `step` | pandore `autoplay` | bink | inkpython | dict-walk floor |",
-            "|---:|---:|---:|---:|---:|---:|"]
+            "| N | pandore `step` | bink | inkpython | dict-walk floor |",
+            "|---:|---:|---:|---:|---:|"]
     for n in sizes:
         out.append(f"| {n:,} | " + " | ".join(cell(row("play", e, n)) for e in PLAYERS) + " |")
     out += ["", "**Ratios, pair by pair** (run i against run i)", "",
-            "| N | step/bink | step/inkpython | step/floor | autoplay/bink | autoplay/inkpython | autoplay/floor |",
-            "|---:|---:|---:|---:|---:|---:|---:|"]
+            "| N | step/bink | step/inkpython | step/floor |",
+            "|---:|---:|---:|---:|"]
     for n in sizes:
-        out.append(f"| {n:,} | " + " | ".join(ratio(f"play {a}/{b}", n) for a in ("pandore", "autoplay")
+        out.append(f"| {n:,} | " + " | ".join(ratio(f"play {a}/{b}", n) for a in ("pandore",)
                                              for b in ("bink", "inkpython", "floor")) + " |")
     out += ["", "**Load, cold process: read + parse + validate + ready to play, ms** (lower is better)", "",
-            "| N | pandore | pandore, cache hit | bink | inkpython | pandore/bink | cache hit/bink |",
-            "|---:|---:|---:|---:|---:|---:|---:|"]
+            "| N | pandore | bink | inkpython | pandore/bink |",
+            "|---:|---:|---:|---:|---:|"]
     for n in sizes:
         out.append(f"| {n:,} | " + " | ".join(cell(row("load", e, n)) for e in LOADERS) + " | "
-                   + ratio("load pandore/bink", n) + " | " + ratio("load pandore+cache/bink", n) + " |")
+                   + ratio("load pandore/bink", n) + " |")
     out += ["", "**Import, ms**", "", "| pandore | bink | inkpython |", "|---:|---:|---:|",
             "| " + " | ".join(cell(row("import", e, None)) for e in IMPORTERS) + " |"]
     an = [r for r in rows if r["metric"] == "analyze"]

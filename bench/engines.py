@@ -15,9 +15,6 @@ nothing kept. Each engine is written the way its users would call it.
 
 - pandore: the public API a game uses (`initial_state`, `resolve_text`,
   `visible_choices`, `step`), events and immutable states and all.
-- autoplay: the engine's `rules.autoplay`, the same rules without events
-  (kept equal to `step` by tests/engine/test_fastpath.py), texts still
-  rendered and handed over at every turn.
 - bink: Blade Ink (Rust) through its Python bindings.
 - inkpython: the pure-Python port of inkjs.
 - floor: a bare dict-walking loop over the same graph, the cheapest Python
@@ -32,7 +29,7 @@ import random
 from pathlib import Path
 from typing import Any, Callable
 
-ENGINES = ("pandore", "autoplay", "bink", "inkpython", "floor")
+ENGINES = ("pandore", "bink", "inkpython", "floor")
 
 STORIES = Path(__file__).parent / "stories"
 SIZES = (100, 1000, 5000)
@@ -48,7 +45,7 @@ def story_path(engine: str, n: int) -> Path:
 
 
 def import_engine(engine: str) -> None:
-    if engine in ("pandore", "autoplay"):
+    if engine == "pandore":
         import game.authoring.loader  # noqa: F401
         import game.engine  # noqa: F401
     elif engine == "bink":
@@ -61,17 +58,15 @@ def import_engine(engine: str) -> None:
         raise ValueError(engine)
 
 
-def load(engine: str, path: Path, cache: bool = False) -> Any:
+def load(engine: str, path: Path) -> Any:
     """Read + parse + validate + ready to play."""
-    if engine in ("pandore", "autoplay"):
+    if engine == "pandore":
         from game.authoring.loader import load_file
-        from game.engine import compiled
 
-        loaded = load_file(path, cache=True) if cache else load_file(path)
+        loaded = load_file(path)  # compiled once: names resolved, expressions and texts compiled
         if not loaded.ok:
             raise RuntimeError(f"{path}: {loaded.diagnostics[0]}")
-        compiled(loaded.scenario)  # ready to play: names resolved, expressions compiled
-        return loaded.scenario
+        return loaded.rules
     if engine == "bink":
         from bink.story import Story
 
@@ -89,49 +84,24 @@ def load(engine: str, path: Path, cache: bool = False) -> Any:
 # playthroughs
 
 
-def play_pandore(scenario: Any, seed: int, out: list | None = None) -> int:
-    from game.engine import initial_state, resolve_text, step, visible_choices
-
+def play_pandore(rules: Any, seed: int, out: list | None = None) -> int:
+    """The game's own turn through the public API: the node's text, its choices, `step` with its events."""
     pick = random.Random(seed).randrange
-    state, _ = initial_state(scenario, seed)
-    nodes, endings = scenario.nodes, scenario.endings
+    state, _ = rules.start(seed)
     n = 0
     while state.ending is None:
-        text = resolve_text(scenario, state, nodes[state.node].text)
-        offered = [v for v in visible_choices(scenario, state) if v.available]
+        text = rules.text(state)
+        offered = [v for v in rules.choices(state) if v.available]
         if out is not None:
             out.append(("text", text))
             out.append(("choices", [v.text for v in offered]))
-        result = step(scenario, state, offered[pick(len(offered))].id)
-        state = result[0]
+        state, _events = rules.step(state, offered[pick(len(offered))].id)
         n += 1
-    text = resolve_text(scenario, state, endings[state.ending].text)
+    text = rules.text(state)
     if out is not None:
         out.append(("text", text))
         out.append(("vars", state.env))
     return n
-
-
-def _ignore(text: str, choices: list) -> None:
-    pass
-
-
-def play_autoplay(scenario: Any, seed: int, out: list | None = None) -> int:
-    from game.engine import resolve_text
-    from game.engine.rules import autoplay
-
-    if out is None:
-        shown = _ignore  # texts are still rendered and handed over, as ink hands them
-    else:
-        def shown(text: str, choices: list) -> None:
-            out.append(("text", text))
-            out.append(("choices", choices))
-    state = autoplay(scenario, seed, random.Random(seed).randrange, shown)
-    text = resolve_text(scenario, state, scenario.endings[state.ending].text)
-    if out is not None:
-        out.append(("text", text))
-        out.append(("vars", state.env))
-    return state.turn
 
 
 def play_bink(story: Any, seed: int, out: list | None = None) -> int:
@@ -251,19 +221,19 @@ def play_floor(g: dict, seed: int, out: list | None = None) -> int:
     return n
 
 
-PLAY = {"pandore": play_pandore, "autoplay": play_autoplay, "bink": play_bink, "inkpython": play_inkpython, "floor": play_floor}
+PLAY = {"pandore": play_pandore, "bink": play_bink, "inkpython": play_inkpython, "floor": play_floor}
 
 
 def load_all(n: int, engines=ENGINES) -> dict:
-    """Every engine's story of size n, each parsed once (pandore's through its cache)."""
+    """Every engine's story of size n, each parsed once."""
     from game.authoring.loader import load_file
 
     stories = {}
-    if {"pandore", "autoplay", "floor"} & set(engines):
-        loaded = load_file(story_path("pandore", n), cache=True)
+    if {"pandore", "floor"} & set(engines):
+        loaded = load_file(story_path("pandore", n))
         if not loaded.ok:
             raise RuntimeError(f"synth-{n}.yaml: {loaded.diagnostics[0]}")
-        stories.update(pandore=loaded.scenario, autoplay=loaded.scenario, floor=floor_graph(loaded.document.data))
+        stories.update(pandore=loaded.rules, floor=floor_graph(loaded.document.data))
     for e in ("bink", "inkpython"):
         if e in engines:
             stories[e] = load(e, story_path(e, n))

@@ -39,9 +39,9 @@ def measure(spec: dict) -> dict:
     path = Path(spec["path"]) if spec.get("path") else story_path(engine, n)
     if kind == "load":
         c0, w0 = cpu(), wall()
-        load(engine, path, cache=spec.get("cache", False))
+        load(engine, path)
         return {"cpu": cpu() - c0, "wall": wall() - w0}
-    story = load(engine, path, cache=engine in ("pandore", "autoplay"))
+    story = load(engine, path)
     if kind == "play":
         play = PLAY[engine]
         warm = cpu() + min(0.1, spec["seconds"] / 4)

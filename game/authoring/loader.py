@@ -31,11 +31,12 @@ MAX_VALUES = 200_000  # values built, aliases expanded; bounds "billion laughs"
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-# YAML 1.2's core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution), exactly.
+# YAML 1.2's core schema where YAML 1.1 writers (PyYAML, most editors) agree
+# with it: a float needs a dot ("1e5" stays text, as a 1.1 writer leaves it
+# unquoted), "0o17" stays text (1.1 has no such octal); hex is read by both.
 _INT = re.compile(r"^[-+]?[0-9]+$")
-_OCT = re.compile(r"^0o[0-7]+$")
 _HEX = re.compile(r"^0x[0-9a-fA-F]+$")
-_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+\.[0-9]*)([eE][-+]?[0-9]+)?$")
 _INF = re.compile(r"^[-+]?\.(inf|Inf|INF)$")
 _NAN = {".nan", ".NaN", ".NAN"}
 #: Longer digit strings stay text (Python refuses to read them as numbers);
@@ -419,8 +420,6 @@ def _resolve_plain(value: str) -> Any:
         return value
     if _INT.match(value):
         return int(value)
-    if _OCT.match(value):
-        return int(value[2:], 8)
     if _HEX.match(value):
         return int(value[2:], 16)
     if _FLOAT.match(value):

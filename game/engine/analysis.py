@@ -181,15 +181,11 @@ def analyze(scenario: Scenario | Rules, max_states: int = DEFAULT_MAX_STATES,
     max_states = max(1, int(max_states))
     cap = min(max_states, max(1, int(max_cells) // max(1, len(rules.names))))
     choice_ids = [list(rules.choice_ids(n)) for n in node_ids]
-    position = [{cid: j for j, cid in enumerate(ids)} for ids in choice_ids]
     n_outcomes = [[len(ch.outcomes or ()) for ch in sc.nodes[n].choices] if n in sc.nodes else [] for n in node_ids]
 
     first, _ = rules.start(0)
     states = [first]
     s_node = [nidx[first.node]]
-    # Each state's gauges signed by `good` (higher is better): R(c, s) is these
-    # minus s's own, and s's own cancel out when two choices are compared.
-    s_sig = [tuple(map(mul, first.values, sign))]
     index: dict[tuple, int] = {(first.node, first.fired, first.values): 0}
     parent = [-1]
     via: list[tuple[int, int | None]] = [(-1, None)]
@@ -238,8 +234,7 @@ def analyze(scenario: Scenario | Rules, max_states: int = DEFAULT_MAX_STATES,
         hi_d: dict[int, tuple] = {}
         seen_here = available_ever[n]
         any_available = False
-        for cid, k, nxt, fired_trigger in rules.successors(st):
-            j = position[n][cid]
+        for _cid, k, nxt, fired_trigger, j in rules.successors(st):
             any_available = True
             seen_here.add(j)
             transitions += 1
@@ -257,7 +252,6 @@ def analyze(scenario: Scenario | Rules, max_states: int = DEFAULT_MAX_STATES,
                     index[key] = t
                     states.append(nxt)
                     s_node.append(nidx[nxt.node])
-                    s_sig.append(tuple(map(mul, tv, sign)))
                     parent.append(s)
                     via.append((j, k))
             if t is not None:
@@ -272,7 +266,9 @@ def analyze(scenario: Scenario | Rules, max_states: int = DEFAULT_MAX_STATES,
                 if any(up[g] and down[g] for g in pending):
                     pending = [g for g in pending if not (up[g] and down[g])]
             if cand:
-                d = s_sig[t] if t is not None else tuple(map(mul, tv, sign))
+                # The successor's gauges signed by `good` (higher is better): R(c, s) is
+                # these minus s's own, and s's own cancel out when two choices are compared.
+                d = tuple(map(mul, tv, sign))
                 lo = lo_d.get(j)
                 if lo is None:
                     lo_d[j] = hi_d[j] = d

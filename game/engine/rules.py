@@ -49,6 +49,12 @@ from .names import did_you_mean
 from .state import Rejected, State
 
 
+#: Values made at every step (states, events, choices shown) are named tuples,
+#: built with `tuple.__new__` from the kernel: the same value as calling the
+#: class, without its Python-level `__new__` (a third of a step's cost).
+_new = tuple.__new__
+
+
 class _Op(NamedTuple):
     """One change of rule 2: values[index] += value (add) or = value, clamped to [lo, hi]."""
 
@@ -85,23 +91,15 @@ class _Template:
 
 
 @dataclass(frozen=True, slots=True)
-class _Constant:
-    text: str
-
-    def __call__(self, values) -> str:
-        return self.text
-
-
-@dataclass(frozen=True, slots=True)
 class _Variants:
     """The first variant whose condition holds (a variant without `if` always holds)."""
 
-    pairs: tuple[tuple[Callable | None, Callable], ...]
+    pairs: tuple[tuple[Callable | None, "str | Callable"], ...]
 
     def __call__(self, values) -> str:
         for cond, text in self.pairs:
             if cond is None or cond(values):
-                return text(values)
+                return text if text.__class__ is str else text(values)
         return ""
 
 
@@ -172,6 +170,7 @@ class Successor(NamedTuple):
     outcome: int | None
     state: State
     trigger: int | None
+    position: int  # the choice's 0-based position among the node's choices
 
 
 def _apply(ops: tuple[_Op, ...], vals: list, cause: Cause | None, turn: int, emit) -> None:
@@ -186,9 +185,9 @@ def _apply(ops: tuple[_Op, ...], vals: list, cause: Cause | None, turn: int, emi
         vals[i] = new
         if emit is not None:
             if gauge:
-                emit(GaugeChanged(name, old, new, new - old, value if add else value - old, cause, turn))
+                emit(_new(GaugeChanged, (name, old, new, new - old, value if add else value - old, cause, turn)))
             else:
-                emit(VariableChanged(name, old, new, cause, turn))
+                emit(_new(VariableChanged, (name, old, new, cause, turn)))
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -294,12 +293,12 @@ class Rules:
         turn = state.turn
         here = state.node
         vals = list(state.values)
-        events: list[Event] = [ChoiceMade(here, choice, turn)]
+        events: list[Event] = [_new(ChoiceMade, (here, choice, turn))]
         if ch.outcomes and outcome is None:
             outcome = draw_outcome(ch.cum_weights, state.seed, turn)
         nxt, fired, _ = self._advance(ch, outcome, vals, state.fired, here, turn, events.append)
-        new = State(nxt.id, tuple(vals), turn + 1, state.seed, fired, nxt.id if nxt.ending else None,
-                    self.names, self.n_gauges)
+        new = _new(State, (nxt.id, tuple(vals), turn + 1, state.seed, fired, nxt.id if nxt.ending else None,
+                           self.names, self.n_gauges))
         return new, tuple(events)
 
     def successors(self, state: State) -> Iterator[Successor]:
@@ -317,8 +316,9 @@ class Rules:
             for k in range(len(ch.outcomes)) if ch.outcomes else (None,):
                 vals = list(values)
                 nxt, f, trig = self._advance(ch, k, vals, fired, here, turn, None)
-                yield Successor(ch.id, k, State(nxt.id, tuple(vals), turn + 1, state.seed, f,
-                                                nxt.id if nxt.ending else None, self.names, self.n_gauges), trig)
+                yield _new(Successor, (ch.id, k, _new(State, (nxt.id, tuple(vals), turn + 1, state.seed, f,
+                                                             nxt.id if nxt.ending else None, self.names,
+                                                             self.n_gauges)), trig, ch.index))
 
     def _playable(self, state: State, choice: str):
         """Rule 1: the compiled choice, or why it cannot be made."""
@@ -379,7 +379,7 @@ class Rules:
                 emit(EndingReached(node_id, node.tone, turn))
         else:
             if emit is not None:
-                emit(NodeEntered(node_id, turn))
+                emit(_new(NodeEntered, (node_id, turn)))
             if node.ops:
                 _apply(node.ops, vals, node.cause, turn, emit)
         return node
@@ -395,17 +395,19 @@ class Rules:
             if ch.visible is not None and not ch.visible(values):
                 continue
             ok = ch.available is None or bool(ch.available(values))
-            hint = None if ok or ch.hint is None else ch.hint(values)
-            out.append(ChoiceView(ch.id, ch.index, ch.text(values), ok, hint))
+            hint = None if ok or ch.hint is None else _shown(ch.hint, values)
+            text = ch.text if ch.text.__class__ is str else ch.text(values)
+            out.append(_new(ChoiceView, (ch.id, ch.index, text, ok, hint)))
         return tuple(out)
 
     def text(self, state: State) -> str:
         """The text of the state's node (or ending), variants chosen and `{name}` filled in."""
-        return self._nodes[state.node].text(state.values)
+        text = self._nodes[state.node].text
+        return text if text.__class__ is str else text(state.values)
 
     def render(self, text, state: State) -> str:
         """Any scenario text (a string or a list of variants) as shown at `state`."""
-        return _text(text, self.index, self._types)(state.values)
+        return _shown(_text(text, self.index, self._types), state.values)
 
     def choice_for(self, state: State, token: str) -> str | Rejected:
         """What a player typed ("3", "repondre") as a choice id, or why it is not one.
@@ -446,8 +448,9 @@ class Rules:
         return tuple(t.id for t in self._triggers)
 
 
-def _text(text, index: Mapping[str, int], types: Mapping[str, type]) -> Callable:
-    """A renderer for a text (a string or a list of variants) over the values tuple."""
+def _text(text, index: Mapping[str, int], types: Mapping[str, type]) -> "str | Callable":
+    """A text compiled over the values tuple: the string itself when it has no `{name}` of
+    the scenario, else a renderer (`_shown` reads either)."""
     if isinstance(text, str):
         parts: list[str] = []
         indices: list[int] = []
@@ -463,11 +466,15 @@ def _text(text, index: Mapping[str, int], types: Mapping[str, type]) -> Callable
             indices.append(i)
             last = m.end()
         if not indices:
-            return _Constant(text)
+            return text  # a constant: the string itself
         parts.append(text[last:].replace("{", "{{").replace("}", "}}"))
         return _Template("".join(parts), tuple(indices), tuple(bools))
     return _Variants(tuple((None if v.if_ is None else compile_expr(v.if_, types, index).fn,
                             _text(v.text, index, types)) for v in text))
+
+
+def _shown(text: "str | Callable", values) -> str:
+    return text if text.__class__ is str else text(values)
 
 
 def draw_outcome(cum_weights: tuple[float, ...], seed: int, turn: int) -> int:

@@ -1,4 +1,5 @@
-"""Plain YAML scalars read with format 1's rules (YAML 1.2's core schema).
+"""Plain YAML scalars read with format 1's rules (YAML 1.2's core schema where
+YAML 1.1 writers agree with it: see game/authoring/loader.py).
 
 French authors write `Non`, `23:12` or `off` as text; YAML 1.1 readers turn
 them into booleans or base-60 numbers. The table is what a trainer gets.
@@ -16,7 +17,7 @@ TABLE = [
     ("Non", "Non"), ("non", "non"), ("Oui", "Oui"), ("yes", "yes"), ("no", "no"), ("off", "off"), ("on", "on"),
     ("y", "y"), ("true", True), ("True", True), ("TRUE", True), ("false", False), ("False", False),
     ("23:12", "23:12"), ("1:30:00", "1:30:00"), ("0,5", "0,5"), ("12", 12), ("-7", -7), ("+3", 3), ("007", 7),
-    ("0x1F", 31), ("0o17", 15), ("0b101", "0b101"), ("1e5", 100000.0), ("1.5", 1.5), (".5", 0.5), ("2.", 2.0),
+    ("0x1F", 31), ("0o17", "0o17"), ("0b101", "0b101"), ("1e5", "1e5"), ("1.5e3", 1500.0), ("1.5", 1.5), (".5", 0.5), ("2.", 2.0),
     ("1_000", "1_000"), ("~", None), ("null", None), ("Null", None), ("", None), ("2026-12-01", "2026-12-01"),
     (".inf", math.inf), ("-.inf", -math.inf),
 ]
