@@ -33,6 +33,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from game import resources
 from game.engine import Scenario, compiled
 from game.engine.rules import expression_forms
 
@@ -65,7 +66,7 @@ def code_stamp() -> str:
 
     h = hashlib.sha256(f"{MAGIC}:{FORMAT}:{sys.version}:{pydantic.VERSION}".encode())
     for module in (loader, validate, model, expr):
-        h.update(Path(module.__file__).read_bytes())
+        h.update(resources.module_code(module))  # no .py file on disk in a frozen build
     return h.hexdigest()
 
 
