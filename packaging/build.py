@@ -25,6 +25,8 @@ DIST = ROOT / "dist"
 FOLDER = DIST / "pandore"
 SPEC = ROOT / "packaging" / "pandore.spec"
 ISS = ROOT / "packaging" / "windows" / "pandore.iss"
+ICON = ROOT / "build" / "pandore.ico"  # made from assets/icons/app.svg; read by the spec and the installer
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 
 
 def version() -> str:
@@ -37,6 +39,31 @@ def version() -> str:
 def folder_size(path: Path) -> int:
     """Bytes in the files under `path` (symbolic links not followed, as an archive would store them)."""
     return sum(p.lstat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def make_icon(svg: Path, ico: Path, sizes=ICON_SIZES) -> Path:
+    """A Windows .ico of `svg` at `sizes`, each image stored as PNG (read by Windows Vista and later)."""
+    import struct
+
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    import pygame
+
+    images = []
+    tmp = ico.with_suffix(".tmp.png")
+    ico.parent.mkdir(parents=True, exist_ok=True)
+    for size in sizes:
+        pygame.image.save(pygame.image.load_sized_svg(str(svg), (size, size)), str(tmp))
+        images.append((size, tmp.read_bytes()))
+    tmp.unlink()
+    header = struct.pack("<HHH", 0, 1, len(images))
+    offset = len(header) + 16 * len(images)
+    entries, blobs = b"", b""
+    for size, png in images:
+        side = size % 256  # 0 means 256
+        entries += struct.pack("<BBBBHHII", side, side, 0, 0, 1, 32, len(png), offset + len(blobs))
+        blobs += png
+    ico.write_bytes(header + entries + blobs)
+    return ico
 
 
 def run(cmd: list[str | os.PathLike]) -> None:
@@ -66,7 +93,7 @@ def iscc() -> Path:
 def build_installer(ver: str) -> None:
     if sys.platform != "win32":
         raise SystemExit("build.py: --installer builds the Windows installer, on Windows")
-    run([iscc(), f"/DAppVersion={ver}", f"/DSourceDir={FOLDER}", f"/DOutputDir={DIST}", ISS])
+    run([iscc(), f"/DAppVersion={ver}", f"/DAppFolder={FOLDER}", f"/DOutputDir={DIST}", ISS])
 
 
 def build_dmg(ver: str) -> None:
@@ -86,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     ver = version()
     if args.wheel:
         build_wheel()
+    make_icon(ROOT / "assets" / "icons" / "app.svg", ICON)
     build_folder()
     exe = FOLDER / ("pandore.exe" if sys.platform == "win32" else "pandore")
     run([exe, "--version"])
