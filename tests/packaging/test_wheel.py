@@ -24,6 +24,8 @@ import pytest
 
 import game
 
+from .window import open_and_quit
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -172,4 +174,12 @@ def test_the_window_opens_headless_on_the_title_screen(venv, env, tmp_path):
     fonts, regular = (Path(line) for line in proc.stdout.split())
     assert venv.resolve() in fonts.resolve().parents and Path(regular).is_file()
     assert shot.is_file() and shot.stat().st_size > 10_000
+    assert not (tmp_path / "home" / "data" / "pandore-errors.log").exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc and sends SIGTERM (Linux)")
+def test_the_pandore_command_opens_the_window_headless(venv, env, tmp_path):
+    code, err = open_and_quit([_bin(venv, "pandore")], env, tmp_path)
+    assert code == 0, err
+    assert "Traceback" not in err
     assert not (tmp_path / "home" / "data" / "pandore-errors.log").exists()
