@@ -11,7 +11,7 @@ outside the checkout, with no PYTHONPATH, so nothing can come from the source tr
 
 from __future__ import annotations
 
-import importlib.util
+import importlib.metadata
 import json
 import os
 import shutil
@@ -44,10 +44,15 @@ def _run(cmd, **kw) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("dist")
-    if importlib.util.find_spec("build") is not None:  # the `test` extra: sdist, then the wheel from it
-        proc = _run([sys.executable, "-m", "build", "--outdir", out, ROOT], timeout=600)
-    else:  # a venv without the `test` extra: the wheel straight from the tree
-        proc = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", out, ROOT], timeout=600)
+    # Asked of the installed distributions, not of sys.path: the checkout's build/ folder
+    # (PyInstaller's work folder) would pass for a `build` package. Run from `out` for the same reason.
+    try:
+        importlib.metadata.distribution("build")
+    except importlib.metadata.PackageNotFoundError:  # a venv without the `test` extra: the wheel from the tree
+        cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", out, ROOT]
+    else:  # the `test` extra: the sdist, then the wheel from it
+        cmd = [sys.executable, "-m", "build", "--outdir", out, ROOT]
+    proc = _run(cmd, timeout=600, cwd=out)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     found = {p.suffix: p for p in out.iterdir()}
     return {"wheel": found[".whl"], "sdist": found.get(".gz")}
