@@ -10,7 +10,6 @@ computed from it, here and nowhere else.
 
 from __future__ import annotations
 
-import sys
 from functools import cache
 from pathlib import Path
 
@@ -49,11 +48,6 @@ def scenarios() -> Path:
 def schema_file() -> Path:
     """The JSON Schema of the scenario file, as shipped."""
     return data_root() / "schema" / "scenario.schema.json"
-
-
-def frozen() -> bool:
-    """True in the standalone (PyInstaller) build."""
-    return bool(getattr(sys, "frozen", False))
 
 
 def module_code(module) -> bytes:
