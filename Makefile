@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: play test check bench clean venv
+.PHONY: play test check bench clean venv dist test-dist
 
 venv: $(STAMP)
 
@@ -29,5 +29,24 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
+# The standalone folder (PyInstaller, one-folder) and the wheel and sdist, in dist/.
+# Its own venv, so that PyInstaller never lands in the one that runs the tests.
+DIST_VENV  := .venv-dist
+DIST_STAMP := $(DIST_VENV)/.installed
+
+$(DIST_STAMP): pyproject.toml
+	@test -x $(DIST_VENV)/bin/python || $(PYTHON) -m venv $(DIST_VENV)
+	$(DIST_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(DIST_VENV)/bin/python -m pip install --quiet -e '.[dist]'
+	@touch $(DIST_STAMP)
+
+dist: $(DIST_STAMP)
+	$(DIST_VENV)/bin/python packaging/build.py --wheel
+
+# Builds the folder, then runs it: the window headless, the tutorial in the terminal, the tools.
+test-dist: dist $(STAMP)
+	PANDORE_DIST=dist/pandore SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy \
+		$(BIN)/python -m pytest -q -m dist tests/packaging
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) $(DIST_VENV) .pytest_cache .hypothesis build dist

@@ -1,0 +1,4 @@
+"""Pandore: a serious game on the dilemmas of digital practice in social work."""
+
+#: The one place the version is written; pyproject.toml reads it from here.
+__version__ = "0.1.0"

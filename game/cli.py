@@ -14,6 +14,7 @@ import random
 import sys
 from pathlib import Path
 
+from game import __version__
 from game.authoring import library
 from game.authoring.commands import add_commands
 from game.authoring.diagnostics import Diagnostic, exit_code, sort_key
@@ -162,6 +163,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pandore", description="Pandore: dilemmas of digital practice in social work.")
+    p.add_argument("--version", action="version", version=f"pandore {__version__}")
     p.add_argument("--lang", choices=LANGUAGES, default="fr", help="interface language (default fr)")
     p.set_defaults(func=cmd_default)
     sub = p.add_subparsers(dest="command")

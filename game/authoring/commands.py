@@ -15,6 +15,7 @@ import re
 import sys
 from pathlib import Path
 
+from game import resources
 from game.engine.analysis import DEFAULT_MAX_STATES, Analysis, RandomReport, analyze, random_play
 
 from . import library
@@ -23,7 +24,7 @@ from .diagnostics import Diagnostic, exit_code, sort_key
 from .files import atomic_write_bytes
 
 TEMPLATES = Path(__file__).with_name("templates")
-SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema" / "scenario.schema.json"
+SCHEMA_FILE = resources.schema_file()
 
 # The commands' own words, French first (the interface language follows --lang).
 WORDS: dict[str, dict[str, str]] = {

@@ -6,10 +6,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from game import resources
+
 from .loader import Loaded, load_file
 
-#: The shipped library, beside the `game` package.
-PACKAGE_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+#: The shipped library (the checkout's scenarios/, or the copy inside an installed game).
+PACKAGE_SCENARIOS = resources.scenarios()
 
 
 def scenario_dirs() -> list[Path]:

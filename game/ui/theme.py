@@ -16,7 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
+from game import resources
+
+ASSETS = resources.assets()
 THEMES = ASSETS / "themes"
 FONTS = ASSETS / "fonts"
 ICONS = ASSETS / "icons"

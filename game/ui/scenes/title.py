@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pygame
 
+from game import resources
 from game.authoring import library
 
 from .. import userdata
@@ -132,3 +133,5 @@ class TitleScene(Scene):
             surface.blit(ctx.text(self.notice, "small", "warning_text", r.width - 2 * m.pad), (r.x + m.pad, r.y + m.pad))
         foot = ctx.text(self.t("ui.title.footer"), "small", "text_muted")
         surface.blit(foot, (self.title_pos[0], ctx.size[1] - foot.get_height() - m.pad * 2))
+        version = ctx.text(f"Pandore {resources.version()}", "small", "text_muted")  # the about line
+        surface.blit(version, (ctx.size[0] - version.get_width() - self.title_pos[0], ctx.size[1] - version.get_height() - m.pad * 2))
