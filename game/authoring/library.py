@@ -68,8 +68,10 @@ def library() -> list[Entry]:
     return sorted(found.values(), key=lambda e: (e.id != "tutoriel", e.id))
 
 
-def load(name: str, lang: str = "fr") -> tuple[Path | None, Loaded | None]:
+def load(name: str, lang: str = "fr", diagnostics_lang: str | None = None) -> tuple[Path | None, Loaded | None]:
+    """The file for `name` (a path or an id, in `lang`) and its load; diagnostics worded in
+    `diagnostics_lang` (None: the scenario's language)."""
     path = resolve(name, lang)
     if path is None:
         return None, None
-    return path, load_file(path)
+    return path, load_file(path, lang=diagnostics_lang)
