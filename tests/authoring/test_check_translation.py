@@ -125,3 +125,69 @@ def test_language_and_folder_names(folder):
     edit(folder / "fr.yaml", "id: essai", "id: autre")
     msgs = [d.in_lang("en").message for d in check_file(folder / "fr.yaml") if d.code == "P502"]
     assert msgs == ["the folder is named 'essai' but the scenario id is 'autre'"]
+
+
+# --------------------------------------------------------------------------
+# Choices matched by id; untranslated and dropped content
+
+
+def codes_and_messages(path: Path, codes: set[str]) -> list[tuple[int, str, str]]:
+    return [(d.line, d.code, d.in_lang("en").message) for d in check_file(path) if d.code in codes]
+
+
+def test_a_moved_choice_is_reported_once_by_id(folder):
+    en = folder / "en.yaml"
+    text = en.read_text(encoding="utf-8")
+    start, middle, end = text.index("      - id: repondre"), text.index("      - id: attendre"), \
+        text.index("      - id: orienter")
+    en.write_text(text[:start] + text[middle:end] + text[start:middle] + text[end:], encoding="utf-8")
+    assert drift(en) == [(line_of(en, "- id: repondre"), "translation drift: choice 'repondre' of node 'dimanche' "
+                                                         "is number 2 here but 1 in fr.yaml")]
+
+
+def test_an_added_choice_is_reported_once_by_id(folder):
+    en = folder / "en.yaml"
+    edit(en, "      - id: attendre\n", "      - id: en_plus\n        text: One more\n        goto: lundi\n"
+                                       "      - id: attendre\n")
+    assert drift(en) == [(line_of(en, "- id: en_plus"),
+                          "translation drift: choice 'en_plus' of node 'dimanche' is not in fr.yaml")]
+
+
+def test_a_text_left_untranslated_and_a_text_still_in_french(folder):
+    en = folder / "en.yaml"
+    label = "Lui répondre tout de suite pour la rassurer"
+    edit(en, "text: Reply at once to reassure her", f"text: {label}")
+    edit(en, "title: A message on a Sunday", "title: Un message pour vous et pour elle le dimanche")
+    found = codes_and_messages(en, {"P507", "P508"})
+    assert (line_of(en, f"text: {label}"), "P507",
+            "untranslated text: repondre.text is the same as in fr.yaml") in found
+    assert (line_of(en, "title: Un message"), "P508", "untranslated text: title looks written in French") in found
+    assert len(found) == 2
+
+
+def test_a_file_left_entirely_in_french_is_said_once(folder):
+    en = folder / "en.yaml"
+    en.write_text((folder / "fr.yaml").read_text(encoding="utf-8").replace("language: fr", "language: en"),
+                  encoding="utf-8")
+    diags = [d for d in check_file(en) if d.code.startswith("P5")]
+    assert [d.code for d in diags] == ["P514"]
+    assert diags[0].in_lang("en").message.startswith("this translation looks untranslated: ")
+    assert diags[0].line == line_of(en, "language: en")
+
+
+def test_dropped_key_points_and_sources(folder):
+    en = folder / "en.yaml"
+    edit(en, "    - Doing it in the person's place is quick but does not help them do it alone.\n", "")
+    edit(en, "    - The France Services network (france-services.gouv.fr)\n", "")
+    found = codes_and_messages(en, {"P509"})
+    assert [m for _, _, m in found] == ["the debrief's key points: 2 here but 3 in fr.yaml",
+                                        "the debrief's sources: 1 here but 2 in fr.yaml"]
+
+
+def test_conditions_of_variants_in_french(folder):
+    en = folder / "en.yaml"
+    edit(en, "      - if: dispo_dimanche\n", "      - if: not dispo_dimanche\n")
+    (d,) = [d for d in check_file(en) if d.code == "P513"]
+    assert d.in_lang("fr").message.replace("\u00a0", " ") == (
+        "écart de traduction : nœud « lundi » : les conditions des variantes de texte valent "
+        "['not dispo_dimanche', absent] ici mais ['dispo_dimanche', absent] dans fr.yaml")
