@@ -141,7 +141,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     langs = {d.lang for d in diags}
     lang = explicit or (langs.pop() if len(langs) == 1 else system_language())
     if code == 2:
-        print(t("cli.check.unusable", lang, files=files))
+        print(t("cli.check.unusable", lang, files=files, errors=errors, warnings=warnings))
     elif errors:
         print(t("cli.check.errors", lang, files=files, errors=errors, warnings=warnings))
     else:

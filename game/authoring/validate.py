@@ -438,6 +438,8 @@ def refine(p: Problem, data: Any = None) -> Problem:
             params["_hint"] = _Words(f"renommez « {accented[0]} » en « {name} » (sans accents ni espaces)",
                                      f"rename '{accented[0]}' to '{name}' (no accents or spaces)")
     elif p.code == "P224":
+        value = _value_at(data, p.path) if p.key else None
+        params["example"] = "false" if isinstance(value, bool) else "0"
         params.update(_name_hint(str(params.get("name", "")), params, data, p.key))
     elif p.code in ("P301", "P303", "P304", "P312"):
         source = _value_at(data, p.path)
@@ -457,6 +459,7 @@ def refine(p: Problem, data: Any = None) -> Problem:
         if p.code == "P304":
             params["what"] = _Words(*_CONSTRUCTS.get(str(params.get("what")), (str(params.get("what")),) * 2))
         if p.code == "P303":
+            params["example"] = "0"
             params.update(_name_hint(str(params.get("name", "")), params, data, p.key))
     elif p.code == "P308":
         params["got"] = Msg("diag.want.number" if params.get("got") == "number" else "diag.got.bool")
@@ -499,14 +502,16 @@ def _name_hint(name: str, params: dict, data: Any, key: bool) -> dict:
     gauges, or where to declare it; none beside a suggestion (a typo)."""
     gauges = data.get("gauges") if isinstance(data, dict) else None
     labels = {}
+    lang = data.get("language") if isinstance(data, dict) else "fr"
+    defaults = DEFAULT_GAUGE_LABELS.get(lang if lang in DEFAULT_GAUGE_LABELS else "fr")
     if isinstance(gauges, dict):
         for gid, spec in gauges.items():
             label = spec.get("label") if isinstance(spec, dict) else None
+            label = label if isinstance(label, str) else defaults.get(gid)
             if isinstance(label, str):
                 labels[gid] = label
     else:
-        lang = data.get("language") if isinstance(data, dict) else "fr"
-        labels = dict(DEFAULT_GAUGE_LABELS.get(lang if lang in DEFAULT_GAUGE_LABELS else "fr"))
+        labels = dict(defaults)
     n = _norm(name).replace("_", " ")
     for gid, label in labels.items():
         words = [w for w in re.split(r"[^a-z0-9]+", _norm(label)) if len(w) > 2]
@@ -514,8 +519,6 @@ def _name_hint(name: str, params: dict, data: Any, key: bool) -> dict:
             return {"suggestion": gid, "_hint": Msg("diag.label_is", label=_Quoted(label), name=gid)}
     if name in DEFAULT_GAUGES and isinstance(gauges, dict):
         return {"_hint": Msg("diag.default_gauge", name=name)}
-    if params.get("suggestion"):
-        return {"_hint": ""}
     return {}
 
 

@@ -69,7 +69,7 @@ def test_exact_code_place_and_message(path: Path, lang: str):
     ("never_available", "fr", "quand le jeu arrive à « debut », workload vaut toujours 40"),
     ("trigger_never_fires", "en", "in play, workload goes from 35 to 45"),
     ("bad_node_id", "fr", "par exemple « debut »"),
-    ("unknown_name_undeclared", "fr", "déclarez-la sous « variables: » (par exemple appel_fait: false), "
+    ("unknown_name_undeclared", "fr", "si c'est une nouvelle variable, déclarez-la sous « variables: » (par exemple appel_fait: false), "
                                       "ou sous « gauges: » si c'est une jauge"),
     ("gauge_by_label", "fr", "la jauge « Charge de travail » s'appelle « workload » dans les conditions et les effets"),
     ("weight_decimal_comma", "fr", "une décimale s'écrit avec un point : 0.5"),
