@@ -33,16 +33,22 @@ def resolve(name: str, lang: str = "fr") -> Path | None:
     p = Path(name)
     if p.suffix in (".yaml", ".yml") or p.exists():
         if p.is_dir():
-            for candidate in (p / f"{lang}.yaml", p / "fr.yaml"):
-                if candidate.is_file():
-                    return candidate
-            return None
+            return _in_folder(p, lang)
         return p
     for d in scenario_dirs():
-        for candidate in (d / name / f"{lang}.yaml", d / name / "fr.yaml"):
-            if candidate.is_file():
-                return candidate
+        found = _in_folder(d / name, lang) if (d / name).is_dir() else None
+        if found is not None:
+            return found
     return None
+
+
+def _in_folder(folder: Path, lang: str) -> Path | None:
+    """`lang`.yaml, else fr.yaml, else the folder's only language (a scenario written in English only)."""
+    for candidate in (folder / f"{lang}.yaml", folder / "fr.yaml"):
+        if candidate.is_file():
+            return candidate
+    others = sorted(folder.glob("[a-z][a-z].yaml"))
+    return others[0] if others else None
 
 
 @dataclass(frozen=True)
