@@ -67,22 +67,37 @@ def check_file(path: Path, max_states: int = CHECK_MAX_STATES, cache: dict | Non
     if not loaded.ok:
         return diags
     doc = loaded.document
-    raw_gauges = doc.data.get("gauges") if isinstance(doc.data, dict) else None
-    problems = analysis_problems(loaded.scenario, max_states, set(raw_gauges) if isinstance(raw_gauges, dict) else set())
+    original = original_of(Path(path))
+    orig = _load(original, cache, lang) if original is not None else None
+    drift = translation_drift(orig.scenario, loaded.scenario, original.name) if orig is not None and orig.ok else []
+    if orig is not None and orig.ok and not any(p.severity == "error" for p in drift):
+        # A translation without drift plays exactly like its original: the same analysis, the same places.
+        problems = list(_analysis(original, orig, max_states, cache, lang))
+    else:
+        problems = list(_analysis(Path(path), loaded, max_states, cache, lang))
     endings = {d.params.get("node") for d in diags if d.code == "P233"}
     problems = [p for p in problems if not (p.code == "P403" and p.path[-1] in endings)]
     for i, p in enumerate(problems):
         if p.code == "P407":
             problems[i] = _P(p.path, p.code, {**p.params, "file": str(path)}, severity=p.severity)
     problems += naming_problems(Path(path), loaded.scenario)
-    original = original_of(Path(path))
-    if original is not None:
-        orig = _load(original, cache, lang)
+    if orig is not None:
         if orig.ok:
-            problems += translation_drift(orig.scenario, loaded.scenario, original.name)
+            problems += drift
         else:
             problems.append(_P((), "P506", {"original": original.name, "path": str(original)}, severity="warning"))
     return diags + [doc.diagnostic(p) for p in problems]
+
+
+def _analysis(path: Path, loaded: Loaded, max_states: int, cache: dict, lang: str | None) -> list[Problem]:
+    """The analysis warnings of a loaded file, computed once per file and check run."""
+    key = ("analysis", Path(path).resolve(), max_states)
+    if key not in cache:
+        data = loaded.document.data if loaded.document is not None else None
+        raw_gauges = data.get("gauges") if isinstance(data, dict) else None
+        cache[key] = analysis_problems(loaded.scenario, max_states,
+                                       set(raw_gauges) if isinstance(raw_gauges, dict) else set())
+    return cache[key]
 
 
 def check_paths(paths: list[str], max_states: int = CHECK_MAX_STATES,
