@@ -212,6 +212,7 @@ def _argparse_words(message: str, lang: str) -> str:
         (r"unrecognized arguments: (.*)", "cli.err.unrecognized", ("args",)),
         (r"argument (\S+): expected one argument", "cli.err.expected_one", ("option",)),
         (r"argument (\S+): invalid int value: '(.*)'", "cli.err.invalid_int", ("option", "value")),
+        (r"argument (\S+): (.*)", "cli.err.argument", ("option", "message")),
     ]
     for pattern, key, names in patterns:
         m = re.fullmatch(pattern, message)

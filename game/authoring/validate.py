@@ -54,12 +54,27 @@ def validate(data: Any) -> tuple[Scenario | None, list[Problem]]:
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as err:
-        problems = shape_problems(err.errors(include_url=False))
+        problems = _decimal_weights(shape_problems(err.errors(include_url=False)), data)
         return None, endings_problems(endings) + problems + _references_despite(data, err)
     problems = endings_problems(endings) + [refine(p, data) for p in check_references(scenario)]
     if any(p.severity == "error" for p in problems):
         return None, problems
     return scenario, problems
+
+
+def _decimal_weights(problems: list[Problem], data: Any) -> list[Problem]:
+    """`{weight: 0,5, goto: x}` reads as weight 0 and a key '5': one problem, the decimal comma."""
+    out = list(problems)
+    for p in problems:
+        if p.code == "P201" and len(p.path) >= 3 and p.path[-3] == "outcomes" and str(p.path[-1]).isdigit():
+            outcome = _value_at(data, p.path[:-1])
+            weight = outcome.get("weight") if isinstance(outcome, dict) else None
+            if isinstance(weight, int) and not isinstance(weight, bool):
+                written = f"{weight},{p.path[-1]}"
+                out = [q for q in out if q is not p and not (q.code == "P219" and q.path[:-1] == p.path[:-1])]
+                out.append(_P(p.path[:-1] + ("weight",), "P218", {
+                    "got": _Ident(written), "_hint": Msg("diag.fix.decimal_comma", value=written.replace(",", "."))}))
+    return out
 
 
 def endings_under_nodes(data: Any) -> list[str]:
