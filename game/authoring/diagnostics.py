@@ -10,6 +10,7 @@ with a caret under the column and the hint, the way a compiler would.
 from __future__ import annotations
 
 import string
+import textwrap
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Literal, Mapping
 
@@ -193,14 +194,14 @@ def explain(code: str, lang: str) -> str | None:
     sev = t(f"diag.{severity_of(code)}", lang)
     out = [f"{code} ({sev}){colon(lang)}{_template(cat[code], lang)}", ""]
     out.append(cat.get(f"{code}.explain", ""))
-    hint = cat.get(f"{code}.hint")
+    hint = _template(cat.get(f"{code}.hint", ""), lang).strip()
     if hint:
-        out += ["", f"{t('diag.hint', lang)}{colon(lang)}{_template(hint, lang)}"]
+        out += ["", f"{t('diag.hint', lang)}{colon(lang)}{hint}"]
     for part in ("wrong", "right"):
         example = cat.get(f"{code}.{part}")
         if example:
             out += ["", t(f"diag.explain.{part}", lang) + colon(lang).rstrip()]
-            out += ["    " + line for line in example.splitlines()]
+            out += ["    " + line for line in textwrap.dedent(example).splitlines()]
     return "\n".join(out).rstrip() + "\n"
 
 
