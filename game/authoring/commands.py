@@ -288,7 +288,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
                 print(f"pandore: {t('graph.missing', lang, format=fmt.upper())}", file=sys.stderr)
                 return 2
             except GraphvizFailed as e:
-                print(f"pandore: {t('graph.failed', lang, detail=str(e))}", file=sys.stderr)
+                print(f"pandore: {t('graph.failed', lang, detail=e.detail)}", file=sys.stderr)
                 return 2
     if args.output:
         try:

@@ -112,6 +112,9 @@ class Diagnostic:
         if self.severity is None:
             object.__setattr__(self, "severity", severity_of(self.code))
 
+    def __hash__(self) -> int:  # the parameters are a mapping: hash the place and the code
+        return hash((self.file, self.line, self.col, self.code, self.lang, self.severity))
+
     @property
     def message(self) -> str:
         text = render(self.code, self.params, self.lang)

@@ -183,7 +183,7 @@ def parse_document(raw: bytes, name: str = "<scenario>", *, positions: bool = Fa
     text, early = yamlfix.invisible_characters(text, name, lines, lang)
     blanked: dict[int, str] = {}
     syntax: list[Diagnostic] = []
-    for _ in range(yamlfix.MAX_REPAIRS):
+    for _ in range(yamlfix.max_repairs(text)):
         try:
             doc = _parse(text, name, lines, sha, positions, lang)
         except _Syntax as e:

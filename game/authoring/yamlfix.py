@@ -28,6 +28,12 @@ import yaml
 from .diagnostics import Diagnostic, Msg
 
 MAX_REPAIRS = 30
+#: A repair parses the whole text a few times: on a large file, only a few are tried (check stays fast on any input).
+LARGE = 200_000
+
+
+def max_repairs(text: str) -> int:
+    return MAX_REPAIRS if len(text) < LARGE else 3
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -248,7 +254,7 @@ def _error_line(text: str) -> int | None:
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         return mark.line + 1 if mark else 1
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError, MemoryError):
         return 1
     return None
 

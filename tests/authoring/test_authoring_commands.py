@@ -168,8 +168,7 @@ def test_graph_failure_of_dot_is_a_message(monkeypatch, starter, tmp_path, capsy
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", str(tmp_path))
     code, _, err = run(capsys, "graph", str(starter), "--format", "svg")
-    assert code == 2 and "Graphviz failed: Error: syntax error in line 1" in err
-    assert "Graphviz n'a pas pu dessiner la carte" in err
+    assert code == 2 and "Graphviz n'a pas pu dessiner la carte : Error: syntax error in line 1" in err
 
 
 # --------------------------------------------------------------------------
