@@ -172,6 +172,22 @@ def _path_words(steps) -> object:
     return Join(out, " → ") if out else Msg("diag.the_start")
 
 
+def _read_at(scenario: Scenario, nid: str, values: dict) -> dict:
+    """The values the conditions of node `nid`'s choices read (all of them when they read none)."""
+    types = {g: int for g in scenario.gauges} | {
+        n: (bool if isinstance(v, bool) else int) for n, v in scenario.variables.items()}
+    names: set[str] = set()
+    for ch in scenario.nodes[nid].choices:
+        for source in (ch.if_, ch.available_if):
+            if source:
+                try:
+                    names |= compile_expr(source, types).names
+                except ExprError:
+                    pass
+    kept = {k: v for k, v in values.items() if k in names}
+    return kept or values
+
+
 def _values_words(values: dict) -> str:
     return ", ".join(f"{k} = {str(v).lower() if isinstance(v, bool) else v}" for k, v in values.items())
 
@@ -203,7 +219,8 @@ def analysis_problems(scenario: Scenario, max_states: int = CHECK_MAX_STATES,
             out.append(_P(where(nid), "P402", {"kind": Msg(f"diag.kind.{kind(nid)}"), "id": nid}, key=True, severity=W))
     for nid in a.dead_ends:
         ex = a.dead_end_examples.get(nid)
-        example = Msg("diag.example", path=_path_words(ex.path), values=_values_words(ex.values)) if ex is not None else ""
+        example = Msg("diag.example", path=_path_words(ex.path),
+                      values=_values_words(_read_at(scenario, nid, ex.values))) if ex is not None else ""
         out.append(_P(("nodes", nid), "P403", {"node": nid, "example": example}, key=True, severity=W))
     if a.complete:
         for nid, cid in a.never_available:

@@ -64,7 +64,7 @@ def test_exact_code_place_and_message(path: Path, lang: str):
     ("unclosed_quote", "en", "close the quote at the end of the text, or write a long text as a block after '>-'"),
     ("gauge_missing_good", "fr", "le sens le meilleur pour les personnes accompagnées : good: high ou good: low"),
     ("wrong_type", "en", "give one text, not a list"),
-    ("dead_end", "en", "for example after oui, with relation = 55, exclusion = 15, workload = 45; "
+    ("dead_end", "en", "for example after oui, with relation = 55; "
                        "give this node a choice without condition, or soften the conditions"),
     ("never_available", "fr", "quand le jeu arrive à « debut », workload vaut toujours 40"),
     ("trigger_never_fires", "en", "in play, workload goes from 35 to 45"),
