@@ -170,6 +170,12 @@ def describe(e: yaml.MarkedYAMLError, name: str, lines: list[str], text: str, la
             ("quote", pm.line + 1, None)
     if ("did not find expected key" in problem or "expected <block end>" in problem
             or "did not find expected '-'" in problem) and pm is not None:
+        line = get(pm.line)
+        before = line[: pm.column].rstrip()
+        value = re.match(r"\s*(?:-\s+)?[^\s:#][^:#]*?:\s+(.*)$", line)
+        if before[-1:] in "\"'" and before and value and value.group(1)[:1] == before[-1]:
+            quote = before[-1]
+            return (diag("P130", pm.line + 1, len(before), {"quote": quote}), ("quote", pm.line + 1, None))
         block = Msg("diag.block", line=cm.line + 1) if cm and cm.line != pm.line else ""
         p = previous(pm.line)
         return (diag("P121", pm.line + 1, pm.column + 1, {"block": block}),
