@@ -504,35 +504,36 @@ def _texts(scenario: Scenario):
             for i, v in enumerate(t):
                 yield path + (i, "text"), what, v.text
 
-    yield ("title",), "title", scenario.title
+    W = lambda key, **v: Msg(f"diag.tw.{key}", **v)  # noqa: E731
+    yield ("title",), W("title"), scenario.title
     if scenario.summary:
-        yield ("summary",), "summary", scenario.summary
+        yield ("summary",), W("summary"), scenario.summary
     for i, o in enumerate(scenario.objectives):
-        yield ("objectives", i), "objectives", o
+        yield ("objectives", i), W("objective", n=i + 1), o
     if scenario.content_warning:
-        yield ("content_warning",), "content_warning", scenario.content_warning
+        yield ("content_warning",), W("content_warning"), scenario.content_warning
     for nid, n in scenario.nodes.items():
         p = ("nodes", nid)
-        yield from text_of(p + ("text",), f"nodes.{nid}.text", n.text)
+        yield from text_of(p + ("text",), W("node_text", id=nid), n.text)
         if n.title:
-            yield p + ("title",), f"nodes.{nid}.title", n.title
+            yield p + ("title",), W("node_title", id=nid), n.title
         for j, m in enumerate(n.messages):
-            yield p + ("messages", j, "text"), f"nodes.{nid}.messages.{j + 1}", m.text
+            yield p + ("messages", j, "text"), W("message", n=j + 1, id=nid), m.text
         for j, c in enumerate(n.choices):
             cp = p + ("choices", j)
             cid = c.id or f"{nid}.{j + 1}"
             for f in ("text", "feedback", "unavailable_hint", "reply"):
                 v = getattr(c, f)
                 if v:
-                    yield cp + (f,), f"{cid}.{f}", v
+                    yield cp + (f,), W(f"choice_{f}", id=cid), v
             for k, o in enumerate(c.outcomes or ()):
                 if o.feedback:
-                    yield cp + ("outcomes", k, "feedback"), f"{cid}.outcomes.{k + 1}.feedback", o.feedback
+                    yield cp + ("outcomes", k, "feedback"), W("outcome_feedback", n=k + 1, id=cid), o.feedback
     for eid, e in scenario.endings.items():
-        yield ("endings", eid, "title"), f"endings.{eid}.title", e.title
-        yield from text_of(("endings", eid, "text"), f"endings.{eid}.text", e.text)
+        yield ("endings", eid, "title"), W("ending_title", id=eid), e.title
+        yield from text_of(("endings", eid, "text"), W("ending_text", id=eid), e.text)
     for i, k in enumerate(scenario.debrief.key_points):
-        yield ("debrief", "key_points", i), "debrief.key_points", k
+        yield ("debrief", "key_points", i), W("key_point", n=i + 1), k
 
 
 def untranslated(original: Scenario, translation: Scenario, orig: str) -> list[Problem]:

@@ -160,8 +160,8 @@ def test_a_text_left_untranslated_and_a_text_still_in_french(folder):
     edit(en, "title: A message on a Sunday", "title: Un message pour vous et pour elle le dimanche")
     found = codes_and_messages(en, {"P507", "P508"})
     assert (line_of(en, f"text: {label}"), "P507",
-            "untranslated text: repondre.text is the same as in fr.yaml") in found
-    assert (line_of(en, "title: Un message"), "P508", "untranslated text: title looks written in French") in found
+            "untranslated text: the text of choice 'repondre' is the same as in fr.yaml") in found
+    assert (line_of(en, "title: Un message"), "P508", "untranslated text: the title looks written in French") in found
     assert len(found) == 2
 
 
