@@ -57,8 +57,10 @@ class _Formatter(string.Formatter):
 
 def t(key: str, lang: str = DEFAULT, **values: object) -> str:
     text = catalogue(lang).get(key) or catalogue(DEFAULT).get(key) or key
-    if not values and "!" not in text:
+    if not values:
         return text
+    if "!" not in text:
+        return text.format(**values)
     try:
         return _Formatter(lang).vformat(text, (), values)
     except (KeyError, IndexError, ValueError):
