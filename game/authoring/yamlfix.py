@@ -244,7 +244,13 @@ def _candidates(kind: str, cur: list[str], i: int, extra: Any) -> list[str]:
         if m:
             out.append(f"{m.group(1)}{m.group(2)}: {m.group(4)}".rstrip() if m.group(4) else f"{m.group(1)}{m.group(2)}:")
     elif kind == "indent":
-        out.append(" " * int(extra or 0) + line.lstrip(" "))
+        body = line.lstrip(" ")
+        widths: list[int] = []
+        if body.startswith("- "):  # a list item: where the items above start
+            widths += [_indent(cur[j]) for j in range(i - 1, -1, -1) if cur[j].lstrip(" ").startswith("- ")][:3]
+        widths.append(int(extra or 0))
+        for w in dict.fromkeys(widths):
+            out.append(" " * w + body)
         q = _quote_value(line)
         if q:
             out.append(q)
@@ -274,8 +280,9 @@ def repair(text: str, diagnostic: Diagnostic, plan: tuple | None, blanked: dict[
     i = line - 1
     if not 0 <= i < len(cur):
         return None
-    before = _error_line(text) or diagnostic.line
-    beyond = max(line, before, diagnostic.line)
+    # Progress: after the repair, the first error (if any) lies beyond the repaired line and the
+    # diagnostic's own (an unclosed quote is noticed far below: the next error may come before that).
+    beyond = max(line, diagnostic.line)
     for candidate in _candidates(kind, cur, i, extra):
         if candidate == cur[i] and candidate != "":
             continue
