@@ -63,7 +63,7 @@ class _Formatter(string.Formatter):
         self.lang = lang
 
     def get_value(self, key, args, kwargs):
-        value = kwargs[key]
+        value = kwargs[key]  # _Params: a missing optional detail is ""
         return value.render(self.lang) if hasattr(value, "render") else value
 
     def convert_field(self, value, conversion):
@@ -81,9 +81,18 @@ def render(key: str, params: Mapping[str, Any], lang: str) -> str | None:
     if text is None:
         return None
     try:
-        return _Formatter(lang).vformat(text, (), params)
+        return _Formatter(lang).vformat(text, (), _Params(params))
     except (KeyError, IndexError, ValueError, AttributeError):
         return None
+
+
+class _Params(dict):
+    """A message's parameters; an optional detail that was not given reads as nothing."""
+
+    def __missing__(self, key):
+        if key in _OPTIONAL:
+            return ""
+        raise KeyError(key)
 
 
 def severity_of(code: str) -> str:
@@ -209,7 +218,7 @@ def explain(code: str, lang: str) -> str | None:
 
 
 #: Parameters that add a detail when there is one (shown as nothing in the list of codes).
-_OPTIONAL = {"noticed", "block", "where", "stays", "shadow", "keys", "example", "fix", "ranges"}
+_OPTIONAL = {"noticed", "block", "where", "stays", "shadow", "keys", "example", "fix", "ranges", "of"}
 
 
 def _template(text: str, lang: str) -> str:

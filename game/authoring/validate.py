@@ -54,12 +54,33 @@ def validate(data: Any) -> tuple[Scenario | None, list[Problem]]:
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as err:
-        problems = _decimal_weights(shape_problems(err.errors(include_url=False)), data)
+        problems = _name_outcomes(_decimal_weights(shape_problems(err.errors(include_url=False)), data), data)
         return None, endings_problems(endings) + problems + _references_despite(data, err)
     problems = endings_problems(endings) + [refine(p, data) for p in check_references(scenario)]
     if any(p.severity == "error" for p in problems):
         return None, problems
     return scenario, problems
+
+
+def _name_outcomes(problems: list[Problem], data: Any) -> list[Problem]:
+    """Name the outcome a problem is in by its number and its choice's id ('le tirage n° 2 du choix
+    « laisser_trancher »'), for the problems whose message says where they are."""
+    out = []
+    for p in problems:
+        path = p.path
+        if len(path) >= 6 and path[0] == "nodes" and path[2] == "choices" and path[4] == "outcomes" \
+                and isinstance(path[3], int) and isinstance(path[5], int) and p.params is not None:
+            choice = _value_at(data, path[:4])
+            cid = choice.get("id") if isinstance(choice, dict) and isinstance(choice.get("id"), str) \
+                else f"{path[1]}.{path[3] + 1}"
+            params = dict(p.params)
+            if p.code == "P202" and len(path) == 6:
+                params["where"] = Msg("diag.where.outcome", n=path[5] + 1, choice=cid)
+            else:
+                params["of"] = Msg("diag.of_outcome", n=path[5] + 1, choice=cid)
+            p = Problem(p.path, p.message, p.hint, p.severity, p.offset, p.code, p.key, params)
+        out.append(p)
+    return out
 
 
 def _decimal_weights(problems: list[Problem], data: Any) -> list[Problem]:

@@ -35,6 +35,7 @@ def test_codes_are_stable_and_complete_in_both_languages():
         for lang in LANGUAGES:
             cat = catalogue(lang)
             assert cat[code] and cat[f"{code}.explain"], (code, lang)
+            assert cat.get(f"{code}.wrong") and cat.get(f"{code}.right"), f"{code}: explain needs a wrong and a right example"
             assert (f"{code}.hint" in catalogue("fr")) == (f"{code}.hint" in catalogue("en")), code
     assert explain("P204", "fr") and explain("P999", "fr") is None
 
