@@ -6,7 +6,12 @@ warnings of the exhaustive analysis (parts no path reaches, dead ends,
 choices never available, gauges no choice moves, triggers that never fire)
 within a state budget, saying so when the budget cut it short; the file's
 name against its `language` and folder; and, for a translation (`en.yaml`
-beside `fr.yaml`), every structural drift from the original at its line.
+beside `fr.yaml`), every structural drift from the original at its line,
+choices matched by id, and the texts left untranslated or dropped.
+
+Every diagnostic carries a code (P101...) and is worded by the catalogue in
+the language asked for (None: the scenario's own). A translation without
+drift reuses its original's analysis: it plays exactly the same.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ then turned into plain data by our own walk, which records the position of
 every value and key, refuses duplicate keys and bounds alias expansion.
 Scalars follow YAML 1.2's core schema: only true/false are booleans ("Non"
 stays text), and "23:12" stays text (YAML 1.1 would read a base-60 number).
+A syntax error is named and, where the intent is clear, read past (see
+yamlfix.py), so one run reports every problem of the file.
 """
 
 from __future__ import annotations
