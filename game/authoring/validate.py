@@ -458,7 +458,7 @@ def refine(p: Problem, data: Any = None) -> Problem:
     elif p.code == "P228":
         params["what"] = Msg(f"diag.what.{params.get('what', 'variable')}")
     elif p.code == "P226":
-        params["example"] = _Words("un nombre, par exemple 60" if params.get("assign") else
+        params["amount"] = _Words("un nombre, par exemple 60" if params.get("assign") else
                                    "un nombre à ajouter, par exemple 10 ou -5",
                                    "a number such as 60" if params.get("assign") else "a number to add, such as 10 or -5")
     elif p.code == "P204" and isinstance(data, dict):
