@@ -252,9 +252,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-analysis", dest="analysis", action="store_false")
     ap.add_argument("--analysis-bench", action="store_true",
                     help="also run bench/analysis_bench.py (the authoring toolkit's own) and include its report")
+    ap.add_argument("--check-library", action="store_true",
+                    help="only time `pandore check` of the shipped library (bench/check_library.py)")
     ap.add_argument("--plot", metavar="PNG", help="write the plot of throughput and load time against N")
     ap.add_argument("--save", metavar="JSON", help="write every row (default bench/results/latest.json; '-' for none)")
     args = ap.parse_args(argv)
+    if args.check_library:
+        from .check_library import main as check_library
+
+        return check_library(["--json"] if args.json else [])
     quick = args.quick
     args.runs = args.runs or (3 if quick else 5)
     args.seconds = args.seconds or (0.1 if quick else 1.0)

@@ -11,32 +11,37 @@ import argparse
 import importlib.util
 import io
 import random
+import re
 import sys
 from pathlib import Path
 
 from game import __version__
 from game.authoring import library
 from game.authoring.commands import add_commands
-from game.authoring.diagnostics import Diagnostic, exit_code, sort_key
-from game.i18n import LANGUAGES, t
+from game.authoring.diagnostics import Diagnostic, exit_code, print_diagnostics
+from game.i18n import LANGUAGES, choose_language, system_language, t
 
 
 def _print_diagnostics(diags: list[Diagnostic], stream=None) -> None:
-    stream = stream or sys.stderr
-    by_file: dict[str, list[Diagnostic]] = {}
-    for d in sorted(diags, key=sort_key):
-        by_file.setdefault(d.file, []).append(d)
-    for file, items in by_file.items():
-        for d in items:
-            print(d.format(), file=stream)
-        errors = sum(d.severity == "error" for d in items)
-        warnings = len(items) - errors
-        print(f"{file}: {errors} error(s), {warnings} warning(s)", file=stream)
+    print_diagnostics(diags, stream or sys.stderr)
 
 
-def _load_or_report(name: str, lang: str):
-    path, loaded = library.load(name, lang)
+def _explicit(args: argparse.Namespace) -> str | None:
+    """The --lang given on the command line, or None."""
+    lang = getattr(args, "lang", None)
+    return lang if lang in LANGUAGES else None
+
+
+def _ui(args: argparse.Namespace) -> str:
+    """The language of the command's own messages: --lang, else the system's."""
+    return choose_language(_explicit(args))
+
+
+def _load_or_report(name: str, args: argparse.Namespace):
+    explicit = _explicit(args)
+    path, loaded = library.load(name, explicit or "fr", diagnostics_lang=explicit)
     if path is None:
+        lang = _ui(args)
         print(f"pandore: {t('cli.unknown_scenario', lang, name=name)}", file=sys.stderr)
         _list_scenarios(lang, sys.stderr)
         return None, 2
@@ -69,21 +74,21 @@ def window_available() -> bool:
 
 def cmd_default(args: argparse.Namespace) -> int:
     if not window_available():
-        _list_scenarios(args.lang)
+        _list_scenarios(_ui(args))
         return 0
     from game.ui.app import run as run_window  # imported on use: pygame takes a while to load
 
-    return run_window(lang=args.lang)
+    return run_window(lang=_ui(args))
 
 
 def cmd_play(args: argparse.Namespace) -> int:
     from game.terminal import ChoicePickError, TerminalPlayer, json_line
 
-    loaded, code = _load_or_report(args.scenario, args.lang)
+    loaded, code = _load_or_report(args.scenario, args)
     if loaded is None:
         return code
     scenario = loaded.scenario
-    lang = scenario.language if scenario.language in LANGUAGES else args.lang
+    lang = scenario.language if scenario.language in LANGUAGES else _ui(args)
     if not args.text and not window_available():
         args.text = True
     if not args.text:
@@ -91,7 +96,7 @@ def cmd_play(args: argparse.Namespace) -> int:
 
         size = _parse_size(args.size)
         if size is None and args.size:
-            print(f"pandore: --size expects WIDTHxHEIGHT, e.g. 1280x720 (got '{args.size}')", file=sys.stderr)
+            print(f"pandore: {t('cli.size', lang, value=args.size)}", file=sys.stderr)
             return 2
         return run_window(scenario_path=str(loaded.path), lang=lang, seed=args.seed, autoplay=args.autoplay,
                           screenshots=args.screenshots, size=size)
@@ -100,7 +105,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else (0 if scripted or args.json else random.randrange(1_000_000))
     out = io.StringIO() if args.json else sys.stdout  # --json prints only the object
     player = TerminalPlayer(scenario, seed, out=out, lang=lang,
-                            command=f"pandore play {args.scenario}" + (f" --lang {args.lang}" if args.lang != "fr" else ""))
+                            command=f"pandore play {args.scenario}" + (f" --lang {lang}" if lang != "fr" else ""))
     if not args.json:
         player.intro()
     try:
@@ -133,19 +138,39 @@ def _parse_size(text: str | None) -> tuple[int, int] | None:
 def cmd_check(args: argparse.Namespace) -> int:
     from game.authoring.check import check_paths
 
-    diags, files = check_paths(args.paths)
+    explicit = _explicit(args)
+    diags, files = check_paths(args.paths, lang=explicit)
     if diags:
         _print_diagnostics(diags, sys.stdout)
     code = exit_code(diags)
     errors = sum(d.severity == "error" for d in diags)
     warnings = len(diags) - errors
+    langs = {d.lang for d in diags}
+    lang = explicit or (langs.pop() if len(langs) == 1 else system_language())
     if code == 2:
-        print(f"{files} file(s) checked: some input could not be read (exit 2)")
+        print(t("cli.check.unusable", lang, files=files, errors=errors, warnings=warnings))
     elif errors:
-        print(f"{files} file(s) checked: {errors} error(s), {warnings} warning(s)")
+        print(t("cli.check.errors", lang, files=files, errors=errors, warnings=warnings))
     else:
-        print(f"{files} file(s) checked: no error" + (f", {warnings} warning(s)" if warnings else ""))
+        print(t("cli.check.done_warnings" if warnings else "cli.check.done", lang, files=files, warnings=warnings))
     return code
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from game.authoring.diagnostics import codes, explain, severity_of, template
+
+    lang = _ui(args)
+    if not args.code:
+        print(t("cli.explain.list", lang))
+        for code in codes():
+            print(f"  {code}  {t('diag.' + severity_of(code), lang):<14} {template(code, lang)}")
+        return 0
+    text = explain(args.code, lang)
+    if text is None:
+        print(f"pandore: {t('diag.explain.unknown', lang, code=args.code)}", file=sys.stderr)
+        return 2
+    sys.stdout.write(text)
+    return 0
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -161,31 +186,95 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="pandore", description="Pandore: dilemmas of digital practice in social work.")
-    p.add_argument("--version", action="version", version=f"pandore {__version__}")
-    p.add_argument("--lang", choices=LANGUAGES, default="fr", help="interface language (default fr)")
-    p.set_defaults(func=cmd_default)
-    sub = p.add_subparsers(dest="command")
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help, with its own words in the chosen language."""
 
-    play = sub.add_parser("play", help="play a scenario (window, or terminal with --text)")
-    play.add_argument("scenario", help="a YAML file or a scenario id under scenarios/")
-    play.add_argument("--lang", choices=LANGUAGES, default="fr", help="scenario language (default fr)")
-    play.add_argument("--text", action="store_true", help="play in the terminal")
-    play.add_argument("--seed", type=int, help="seed of the random draws (default: 0 with --choices/--json, random otherwise)")
-    play.add_argument("--choices", help="comma-separated choice ids or 1-based numbers, played in order")
-    play.add_argument("--json", action="store_true", help="print one JSON object with the result")
-    play.add_argument("--autoplay", help="window: play these choices by itself (ids/numbers, 'first' or 'random:SEED')")
-    play.add_argument("--screenshots", help="window, with --autoplay: folder for a PNG of every screen")
-    play.add_argument("--size", default=None, help="window size WxH (default 1280x720)")
+    lang = "fr"
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, t("cli.usage", self.lang) if prefix is None else prefix)
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser that speaks the chosen language, its help and its errors included."""
+
+    def __init__(self, *a, lang: str = "fr", **kw):
+        formatter = type("Formatter", (_Formatter,), {"lang": lang})
+        super().__init__(*a, formatter_class=formatter, add_help=False, **kw)
+        self.lang = lang
+        self._positionals.title = t("cli.positionals", lang)
+        self._optionals.title = t("cli.options", lang)
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help.help", lang))
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, t("cli.error", self.lang, prog=self.prog, message=_argparse_words(message, self.lang)) + "\n")
+
+
+def _argparse_words(message: str, lang: str) -> str:
+    """argparse's error messages in `lang` (the common ones)."""
+    patterns = [
+        (r"the following arguments are required: (.*)", "cli.err.required", ("names",)),
+        (r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)", "cli.err.choice", ("option", "value", "choices")),
+        (r"unrecognized arguments: (.*)", "cli.err.unrecognized", ("args",)),
+        (r"argument (\S+): expected one argument", "cli.err.expected_one", ("option",)),
+        (r"argument (\S+): invalid int value: '(.*)'", "cli.err.invalid_int", ("option", "value")),
+        (r"argument (\S+): (.*)", "cli.err.argument", ("option", "message")),
+    ]
+    for pattern, key, names in patterns:
+        m = re.fullmatch(pattern, message)
+        if m:
+            return t(key, lang, **dict(zip(names, m.groups())))
+    return message
+
+
+def _argv_language(argv: list[str] | None) -> str:
+    """The --lang of the command line, read before parsing (the help is worded in it), else the system's."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    for i, a in enumerate(args):
+        if a == "--lang" and i + 1 < len(args) and args[i + 1] in LANGUAGES:
+            return args[i + 1]
+        if a.startswith("--lang=") and a[7:] in LANGUAGES:
+            return a[7:]
+    return system_language()
+
+
+def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
+    lang = lang or system_language()
+    H = lambda key, **v: t(f"cli.help.{key}", lang, **v)  # noqa: E731
+    sub_kw = {"lang": lang}
+    p = Parser(prog="pandore", description=t("cli.description", lang), lang=lang)
+    p.add_argument("--version", action="version", version=f"pandore {__version__}", help=H("version"))
+    p.add_argument("--lang", choices=LANGUAGES, default=None, help=H("lang"))
+    p.set_defaults(func=cmd_default)
+    sub = p.add_subparsers(dest="command", title=t("cli.commands", lang), parser_class=Parser)
+    sub.lang = lang  # read by add_commands
+
+    play = sub.add_parser("play", help=H("play"), description=H("play"), **sub_kw)
+    play.add_argument("scenario", help=H("scenario"))
+    play.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=H("lang"))
+    play.add_argument("--text", action="store_true", help=H("text"))
+    play.add_argument("--seed", type=int, help=H("seed"))
+    play.add_argument("--choices", help=H("choices"))
+    play.add_argument("--json", action="store_true", help=H("json"))
+    play.add_argument("--autoplay", help=H("autoplay"))
+    play.add_argument("--screenshots", help=H("screenshots"))
+    play.add_argument("--size", default=None, help=H("size"))
     play.set_defaults(func=cmd_play)
 
-    check = sub.add_parser("check", help="check scenario files or folders")
-    check.add_argument("paths", nargs="+", help="files or folders")
+    check = sub.add_parser("check", help=H("check"), description=H("check"), **sub_kw)
+    check.add_argument("paths", nargs="+", help=H("paths"))
+    check.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=H("lang"))
     check.set_defaults(func=cmd_check)
 
-    schema = sub.add_parser("schema", help="write the JSON Schema of the scenario format")
-    schema.add_argument("-o", "--output", help="file to write (default: standard output)")
+    explain = sub.add_parser("explain", help=H("explain"), description=H("explain"), **sub_kw)
+    explain.add_argument("code", nargs="?", help=H("code"))
+    explain.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=H("lang"))
+    explain.set_defaults(func=cmd_explain)
+
+    schema = sub.add_parser("schema", help=H("schema"), description=H("schema"), **sub_kw)
+    schema.add_argument("-o", "--output", help=H("output"))
+    schema.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=H("lang"))
     schema.set_defaults(func=cmd_schema)
 
     add_commands(sub)
@@ -193,14 +282,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(_argv_language(argv))
     args = parser.parse_args(argv)
     if args.command == "play" and args.json:
         args.text = True
     try:
         return args.func(args)
     except KeyboardInterrupt:
-        print(f"\n{t('cli.interrupted', getattr(args, 'lang', 'fr'))}", file=sys.stderr)
+        print(f"\n{t('cli.interrupted', _ui(args))}", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0

@@ -18,187 +18,93 @@ from pathlib import Path
 from game import resources
 from game.engine.analysis import DEFAULT_MAX_STATES, Analysis, RandomReport, analyze, random_play
 
+from game.i18n import LANGUAGES, choose_language, t
+from game.i18n.typography import colon, number, percent
+
 from . import library
 from .check import CHECK_MAX_STATES
-from .diagnostics import Diagnostic, exit_code, sort_key
+from .diagnostics import Diagnostic, exit_code, print_diagnostics
 from .files import atomic_write_bytes
 
 TEMPLATES = Path(__file__).with_name("templates")
 SCHEMA_FILE = resources.schema_file()
 
-# The commands' own words, French first (the interface language follows --lang).
-WORDS: dict[str, dict[str, str]] = {
-    "fr": {
-        "title": "Analyse de « {title} » ({id}, {language})",
-        "complete": "exploration complète : {states} situations, {transitions} transitions, {seconds} s",
-        "partial": ("exploration INCOMPLÈTE : arrêtée après {states} situations (--max-states {max}). "
-                    "Les résultats ci-dessous ne valent que pour la partie explorée."),
-        "endings": "Fins",
-        "ending": "fin",
-        "tone": "ton",
-        "reachable": "atteinte",
-        "paths": "parcours",
-        "yes": "oui",
-        "no": "NON",
-        "many": "∞ (boucle)",
-        "unknown": "?",
-        "unreachable": "Jamais atteints",
-        "dead_ends": "Impasses (aucun choix possible, sans être une fin)",
-        "never_available": "Choix jamais disponibles",
-        "no_tradeoff": "Choix sans dilemme (au moins aussi bon sur toutes les jauges, meilleur sur une)",
-        "dominates": "{node} : « {a} » l'emporte toujours sur « {b} »",
-        "one_way": "Jauges à sens unique",
-        "up": "ne fait que monter",
-        "down": "ne fait que baisser",
-        "none": "ne bouge jamais",
-        "never_fired": "Déclencheurs qui ne se déclenchent jamais",
-        "nothing": "aucun",
-        "nothing_f": "aucune",
-        "example": "par exemple après : {path}",
-        "start": "le début",
-        "random": "Parties au hasard : {runs} (graine {seed})",
-        "finished": "fins",
-        "dead": "arrêtées dans une impasse",
-        "too_long": "sans fin après {turns} choix",
-        "finals": "Jauges finales (parties terminées)",
-        "stats": "min {min} · quart {p25} · médiane {median} · 3e quart {p75} · max {max} · moyenne {mean}",
-        "visits": "Passages par nœud",
-        "hits": "Choix pris",
-        "never_hit": "jamais",
-        "map_written": "Carte écrite dans {file}",
-        "png_tty": "une image PNG ne s'affiche pas dans un terminal : donnez un fichier, par exemple -o carte.png",
-        "created": "Scénario créé : {file}",
-        "next": ("Ensuite :\n  pandore check {file}      (vérifier)\n  pandore analyze {file}    (prouver)\n"
-                 "  pandore graph {file} -o carte.svg   (la carte)\n  pandore play {file} --text   (jouer)"),
-        "exists": "{file} existe déjà : rien n'a été écrit (choisissez un autre identifiant ou supprimez le fichier)",
-        "bad_id": "« {id} » n'est pas un identifiant de scénario : lettres minuscules sans accents, chiffres et « - »",
-        "translate": ("{orig} existe déjà : une traduction commence par une copie de l'original "
-                      "(copiez {orig} en {file}), dont on ne change que les textes"),
-        "unknown_scenario": "scénario introuvable : « {name} »",
-    },
-    "en": {
-        "title": "Analysis of \"{title}\" ({id}, {language})",
-        "complete": "complete exploration: {states} situations, {transitions} transitions, {seconds} s",
-        "partial": ("INCOMPLETE exploration: stopped after {states} situations (--max-states {max}). "
-                    "The results below hold for the explored part only."),
-        "endings": "Endings",
-        "ending": "ending",
-        "tone": "tone",
-        "reachable": "reached",
-        "paths": "paths",
-        "yes": "yes",
-        "no": "NO",
-        "many": "∞ (loop)",
-        "unknown": "?",
-        "unreachable": "Never reached",
-        "dead_ends": "Dead ends (no choice available, and not an ending)",
-        "never_available": "Choices never available",
-        "no_tradeoff": "Choices without a dilemma (at least as good on every gauge, better on one)",
-        "dominates": "{node}: \"{a}\" always beats \"{b}\"",
-        "one_way": "One-way gauges",
-        "up": "only rises",
-        "down": "only falls",
-        "none": "never moves",
-        "never_fired": "Triggers that never fire",
-        "nothing": "none",
-        "nothing_f": "none",
-        "example": "for example after: {path}",
-        "start": "the start",
-        "random": "Random playthroughs: {runs} (seed {seed})",
-        "finished": "endings",
-        "dead": "stopped at a dead end",
-        "too_long": "no ending after {turns} choices",
-        "finals": "Final gauges (finished playthroughs)",
-        "stats": "min {min} · lower quartile {p25} · median {median} · upper quartile {p75} · max {max} · mean {mean}",
-        "visits": "Visits per node",
-        "hits": "Choices taken",
-        "never_hit": "never",
-        "map_written": "Map written to {file}",
-        "png_tty": "a PNG image cannot be shown in a terminal: give a file, e.g. -o map.png",
-        "created": "Scenario created: {file}",
-        "next": ("Next:\n  pandore check {file}      (check it)\n  pandore analyze {file}    (prove it)\n"
-                 "  pandore graph {file} -o map.svg   (the map)\n  pandore play {file} --text   (play it)"),
-        "exists": "{file} already exists: nothing was written (choose another id or delete the file)",
-        "bad_id": "'{id}' is not a scenario id: lowercase letters without accents, digits and '-'",
-        "translate": ("{orig} already exists: a translation starts as a copy of the original "
-                      "(copy {orig} to {file}) in which only the texts change"),
-        "unknown_scenario": "scenario not found: '{name}'",
-    },
-}
-
 MAX_TURNS = 1000
 
 
 def w(ui: str, key: str, **values) -> str:
-    """The command's words for `key` in the interface language `ui`."""
-    text = WORDS.get(ui, WORDS["en"]).get(key) or WORDS["en"][key]
-    return text.format(**values) if values else text
+    """The authoring commands' words: the catalogue's `analyze.KEY` (or `graph.`, `new.`) in `ui`."""
+    for prefix in ("analyze.", "graph.", "new."):
+        text = t(prefix + key, ui, **values)
+        if text != prefix + key:
+            return text
+    return key
 
 
 def _number(n: float | int, lang: str) -> str:
-    if isinstance(n, float):
-        s = f"{n:,.2f}"
-    else:
-        s = f"{n:,}"
-    return s.replace(",", "\u202f").replace(".", ",") if lang == "fr" else s
+    return number(n, lang, 2 if isinstance(n, float) else None)
 
 
 def add_commands(sub) -> None:
-    """Register analyze, graph and new on the CLI's subparsers."""
-    lang_help = "interface language (default fr)"
-    p = sub.add_parser("analyze", help="prove things about a scenario: reachable endings, gauge ranges, dead ends, "
-                                       "choices without a dilemma")
-    p.add_argument("path", help="a YAML file or a scenario id under scenarios/")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    """Register analyze, graph and new on the CLI's subparsers (worded in `sub.lang`)."""
+    lang = getattr(sub, "lang", None) or choose_language()
+    H = lambda key, **v: t(f"cli.help.{key}", lang, **v)  # noqa: E731
+    kw = {"lang": lang} if getattr(sub, "_parser_class", None) is not argparse.ArgumentParser else {}
+    p = sub.add_parser("analyze", help=H("analyze"), description=H("analyze"), **kw)
+    p.add_argument("path", help=H("scenario"))
+    p.add_argument("--json", action="store_true", help=H("json"))
     p.add_argument("--max-states", type=_positive, default=DEFAULT_MAX_STATES, metavar="N",
-                   help=f"stop exploring after N situations (default {DEFAULT_MAX_STATES})")
-    p.add_argument("--random", type=_positive, metavar="N", help="also play N random playthroughs")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the random playthroughs (default 0)")
-    p.add_argument("--lang", choices=("fr", "en"), default=argparse.SUPPRESS, help=lang_help)
+                   help=H("max_states", n=DEFAULT_MAX_STATES))
+    p.add_argument("--random", type=_positive, metavar="N", help=H("random"))
+    p.add_argument("--seed", type=int, default=0, metavar="S", help=H("random_seed"))
+    p.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=H("lang"))
     p.set_defaults(func=cmd_analyze)
 
-    g = sub.add_parser("graph", help="the scenario map (DOT, Mermaid, SVG or PNG)")
-    g.add_argument("path", help="a YAML file or a scenario id under scenarios/")
-    g.add_argument("--format", choices=("dot", "mermaid", "svg", "png"),
-                   help="default: from the -o file's extension, else dot")
-    g.add_argument("-o", "--output", help="file to write (default: standard output)")
-    g.add_argument("--lang", choices=("fr", "en"), default=argparse.SUPPRESS, help=lang_help)
+    g = sub.add_parser("graph", help=H("graph"), description=H("graph"), **kw)
+    g.add_argument("path", help=H("scenario"))
+    g.add_argument("--format", choices=("dot", "mermaid", "svg", "png"), help=H("format"))
+    g.add_argument("-o", "--output", help=H("output"))
+    g.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=H("lang"))
     g.set_defaults(func=cmd_graph)
 
-    n = sub.add_parser("new", help="write a commented starter scenario to scenarios/ID/LANG.yaml")
-    n.add_argument("id", help="the scenario id: lowercase letters, digits and '-' (e.g. sms-mineur)")
-    n.add_argument("--lang", choices=("fr", "en"), default=argparse.SUPPRESS,
-                   help="language of the scenario (default fr)")
-    n.add_argument("--dir", default="scenarios", help="the scenarios folder (default ./scenarios)")
+    n = sub.add_parser("new", help=H("new"), description=H("new"), **kw)
+    n.add_argument("id", help=H("id"))
+    n.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=H("new_lang"))
+    n.add_argument("--dir", default=None, help=H("dir"))
     n.set_defaults(func=cmd_new)
 
 
 def _positive(text: str) -> int:
+    lang = choose_language()
     try:
         n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, not '{text}'") from None
+        raise argparse.ArgumentTypeError(t("cli.not_a_number", lang, value=text)) from None
     if n < 1:
-        raise argparse.ArgumentTypeError("expected a number of at least 1")
+        raise argparse.ArgumentTypeError(t("cli.at_least_one", lang))
     return n
 
 
+def _explicit(args) -> str | None:
+    lang = getattr(args, "lang", None)
+    return lang if lang in LANGUAGES else None
+
+
 def _lang(args) -> str:
-    lang = getattr(args, "lang", "fr")
-    return lang if lang in WORDS else "fr"
+    """The language of the command's words: --lang, else the system's."""
+    return choose_language(_explicit(args))
 
 
 def _print_diagnostics(diags: list[Diagnostic]) -> None:
-    for d in sorted(diags, key=sort_key):
-        print(d.format(), file=sys.stderr)
+    print_diagnostics(diags, sys.stderr)
 
 
 def _load(args):
     """(scenario, None) or (None, exit code) after reporting why."""
-    lang = _lang(args)
-    path, loaded = library.load(args.path, lang)
+    explicit = _explicit(args)
+    path, loaded = library.load(args.path, explicit or "fr", diagnostics_lang=explicit)
     if path is None:
-        print(f"pandore: {w(lang, 'unknown_scenario', name=args.path)}", file=sys.stderr)
+        print(f"pandore: {t('cli.unknown_scenario', _lang(args), name=args.path)}", file=sys.stderr)
         return None, 2
     if not loaded.ok:
         _print_diagnostics(loaded.diagnostics)
@@ -271,7 +177,7 @@ def format_analysis(scenario, a: Analysis, lang: str = "fr") -> str:
             paths = L("unknown") if not a.complete else L("many")
         elif e.paths >= 10**12:  # exact in --json; a readable order of magnitude here
             text = str(e.paths)
-            paths = f"≈ {text[0]}.{text[1]}e{len(text) - 1}" if lang != "fr" else f"≈ {text[0]},{text[1]}e{len(text) - 1}"
+            paths = f"≈ {number(float(text[0] + '.' + text[1]), lang, 1)}e{len(text) - 1}"
         else:
             paths = _number(e.paths, lang)
         row = [eid, tone, L("yes") if e.reachable else L("no"), paths]
@@ -283,11 +189,10 @@ def format_analysis(scenario, a: Analysis, lang: str = "fr") -> str:
     out.append("")
 
     def section(title: str, items: list[str], feminine: bool = False) -> None:
-        colon = " :" if lang == "fr" else ":"
         if not items:
-            out.append(f"{title}{colon} {L('nothing_f' if feminine else 'nothing')}")
+            out.append(f"{title}{colon(lang)}{L('nothing_f' if feminine else 'nothing')}")
         else:
-            out.append(f"{title}{colon}")
+            out.append(f"{title}{colon(lang).rstrip()}")
             out.extend(f"  - {x}" for x in items)
 
     section(L("unreachable"), a.unreachable)
@@ -300,7 +205,7 @@ def format_analysis(scenario, a: Analysis, lang: str = "fr") -> str:
             line += " — " + L("example", path=steps or L("start"))
         dead.append(line)
     section(L("dead_ends"), dead, feminine=True)
-    section(L("never_available"), [f"{n} : {c}" if lang == "fr" else f"{n}: {c}" for n, c in a.never_available])
+    section(L("never_available"), [f"{n}{colon(lang)}{c}" for n, c in a.never_available])
     section(L("no_tradeoff"), [L("dominates", node=n, a=_choice_text(scenario, n, c), b=_choice_text(scenario, n, d))
                                + f" ({c} > {d})" for n, c, d in a.no_tradeoff])
     section(L("one_way"), [f"{g} ({L(a.gauge_moves[g])})" for g in a.one_way_gauges], feminine=True)
@@ -328,7 +233,7 @@ def format_random(scenario, r: RandomReport, lang: str = "fr") -> str:
     out.append(L("finals"))
     summary = r.gauge_summary()
     for g, st in summary.items():
-        out.append(f"  {g} : " if lang == "fr" else f"  {g}: ")
+        out.append(f"  {g}{colon(lang)}")
         out[-1] += L("stats", **{k: _number(v, lang) for k, v in st.items()})
     out.append("")
     out.append(L("visits"))
@@ -343,8 +248,7 @@ def format_random(scenario, r: RandomReport, lang: str = "fr") -> str:
 def _pct(n: int, total: int, lang: str) -> str:
     if not total:
         return "–"
-    s = f"{100 * n / total:.1f}"
-    return (s.replace(".", ",") + " %") if lang == "fr" else s + " %"
+    return percent(100 * n / total, lang, 1)
 
 
 # --------------------------------------------------------------------------
@@ -366,7 +270,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
         from .graph import dot_program
 
         if dot_program() is None:  # say so before any work
-            print(f"pandore: {GraphvizMissing(fmt)}", file=sys.stderr)
+            print(f"pandore: {t('graph.missing', lang, format=fmt.upper())}", file=sys.stderr)
             return 2
     scenario, code = _load(args)
     if scenario is None:
@@ -381,17 +285,17 @@ def cmd_graph(args: argparse.Namespace) -> int:
         else:
             try:
                 data = render(dot, fmt)
-            except GraphvizMissing as e:
-                print(f"pandore: {e}", file=sys.stderr)
+            except GraphvizMissing:
+                print(f"pandore: {t('graph.missing', lang, format=fmt.upper())}", file=sys.stderr)
                 return 2
             except GraphvizFailed as e:
-                print(f"pandore: {e}", file=sys.stderr)
+                print(f"pandore: {t('graph.failed', lang, detail=e.detail)}", file=sys.stderr)
                 return 2
     if args.output:
         try:
             atomic_write_bytes(Path(args.output), data)
         except OSError as e:
-            print(f"pandore: cannot write {args.output}: {e.strerror or e}", file=sys.stderr)
+            print(f"pandore: {t('graph.cannot_write', lang, file=args.output, reason=e.strerror or e)}", file=sys.stderr)
             return 2
         print(w(lang, "map_written", file=args.output), file=sys.stderr)
     else:
@@ -423,16 +327,34 @@ def _schema_ref(target: Path) -> str:
     return "../../schema/scenario.schema.json"
 
 
-def cmd_new(args: argparse.Namespace) -> int:
-    lang = getattr(args, "lang", "fr")
-    lang = lang if lang in WORDS else "fr"
-    if not re.fullmatch(r"[a-z0-9-]+", args.id):
-        from .validate import _slug_hint
+def scenarios_folder() -> Path:
+    """Where `pandore new` writes: $PANDORE_SCENARIOS's first folder, else ./scenarios when the working
+    folder is a project (it has one), else the shipped library's folder when it can be written to,
+    else ./scenarios. The command says where it wrote, and `check`/`play` find it by its id."""
+    env = os.environ.get("PANDORE_SCENARIOS")
+    if env:
+        first = next((p for p in env.split(os.pathsep) if p), None)
+        if first:
+            return Path(first)
+    here = Path.cwd() / "scenarios"
+    if here.is_dir():
+        return here
+    if library.PACKAGE_SCENARIOS.is_dir() and os.access(library.PACKAGE_SCENARIOS, os.W_OK):
+        return library.PACKAGE_SCENARIOS
+    return here
 
-        hint = _slug_hint(args.id, "-")
-        print(f"pandore: {w(lang, 'bad_id', id=args.id)}" + (f" ({hint})" if hint else ""), file=sys.stderr)
+
+def cmd_new(args: argparse.Namespace) -> int:
+    lang = getattr(args, "lang", None)
+    lang = lang if lang in LANGUAGES else "fr"
+    if not re.fullmatch(r"[a-z0-9-]+", args.id):
+        from .validate import slug
+
+        better = slug(args.id, "-")
+        hint = f" ({t('new.bad_id_hint', lang, slug=better)})" if better else ""
+        print(f"pandore: {w(lang, 'bad_id', id=args.id)}{hint}", file=sys.stderr)
         return 2
-    folder = Path(args.dir) / args.id
+    folder = (Path(args.dir) if args.dir else scenarios_folder()) / args.id
     target = folder / f"{lang}.yaml"
     if target.exists():
         print(f"pandore: {w(lang, 'exists', file=target)}", file=sys.stderr)
@@ -451,10 +373,13 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(f"pandore: {w(lang, 'exists', file=target)}", file=sys.stderr)
         return 2
     except OSError as e:
-        print(f"pandore: cannot write {target}: {e.strerror or e}", file=sys.stderr)
+        print(f"pandore: {t('new.cannot_write', lang, file=target, reason=e.strerror or e)}", file=sys.stderr)
         return 2
-    print(w(lang, "created", file=target))
-    print(w(lang, "next", file=target))
+    print(w(lang, "created", file=target.resolve()))
+    # The next commands name the scenario by its id when `pandore` finds it that way, else by its path.
+    found = library.resolve(args.id, lang)
+    name = args.id if found is not None and found.resolve() == target.resolve() else str(target)
+    print(w(lang, "next", id=name))
     return 0
 
 

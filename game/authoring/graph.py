@@ -45,7 +45,11 @@ class GraphvizMissing(Exception):
 
 
 class GraphvizFailed(Exception):
-    """`dot` ran but failed; the message holds its error output."""
+    """`dot` ran but failed; the message holds its error output, `detail` dot's own words."""
+
+    def __init__(self, message: str, detail: str | None = None):
+        super().__init__(message)
+        self.detail = detail if detail is not None else message
 
 
 @dataclass(frozen=True)
@@ -225,10 +229,11 @@ def render(dot_text: str, fmt: str, timeout: float = 60) -> bytes:
         done = subprocess.run([exe, f"-T{fmt}"], input=dot_text.encode("utf-8"), capture_output=True,
                               timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
-        raise GraphvizFailed(f"Graphviz took more than {timeout:.0f} s to draw the map") from None
+        raise GraphvizFailed(f"Graphviz took more than {timeout:.0f} s to draw the map", f"> {timeout:.0f} s") from None
     except OSError as e:
-        raise GraphvizFailed(f"cannot run Graphviz ({exe}): {e.strerror or e}") from None
+        raise GraphvizFailed(f"cannot run Graphviz ({exe}): {e.strerror or e}", f"{exe}: {e.strerror or e}") from None
     if done.returncode != 0:
         err = done.stderr.decode("utf-8", "replace").strip()
-        raise GraphvizFailed(f"Graphviz failed: {err or 'exit code ' + str(done.returncode)}")
+        raise GraphvizFailed(f"Graphviz failed: {err or 'exit code ' + str(done.returncode)}",
+                             err or f"exit {done.returncode}")
     return done.stdout

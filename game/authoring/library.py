@@ -35,16 +35,22 @@ def resolve(name: str, lang: str = "fr") -> Path | None:
     p = Path(name)
     if p.suffix in (".yaml", ".yml") or p.exists():
         if p.is_dir():
-            for candidate in (p / f"{lang}.yaml", p / "fr.yaml"):
-                if candidate.is_file():
-                    return candidate
-            return None
+            return _in_folder(p, lang)
         return p
     for d in scenario_dirs():
-        for candidate in (d / name / f"{lang}.yaml", d / name / "fr.yaml"):
-            if candidate.is_file():
-                return candidate
+        found = _in_folder(d / name, lang) if (d / name).is_dir() else None
+        if found is not None:
+            return found
     return None
+
+
+def _in_folder(folder: Path, lang: str) -> Path | None:
+    """`lang`.yaml, else fr.yaml, else the folder's only language (a scenario written in English only)."""
+    for candidate in (folder / f"{lang}.yaml", folder / "fr.yaml"):
+        if candidate.is_file():
+            return candidate
+    others = sorted(folder.glob("[a-z][a-z].yaml"))
+    return others[0] if others else None
 
 
 @dataclass(frozen=True)
@@ -70,8 +76,10 @@ def library() -> list[Entry]:
     return sorted(found.values(), key=lambda e: (e.id != "tutoriel", e.id))
 
 
-def load(name: str, lang: str = "fr") -> tuple[Path | None, Loaded | None]:
+def load(name: str, lang: str = "fr", diagnostics_lang: str | None = None) -> tuple[Path | None, Loaded | None]:
+    """The file for `name` (a path or an id, in `lang`) and its load; diagnostics worded in
+    `diagnostics_lang` (None: the scenario's language)."""
     path = resolve(name, lang)
     if path is None:
         return None, None
-    return path, load_file(path)
+    return path, load_file(path, lang=diagnostics_lang)

@@ -7,6 +7,8 @@ then turned into plain data by our own walk, which records the position of
 every value and key, refuses duplicate keys and bounds alias expansion.
 Scalars follow YAML 1.2's core schema: only true/false are booleans ("Non"
 stays text), and "23:12" stays text (YAML 1.1 would read a base-60 number).
+A syntax error is named and, where the intent is clear, read past (see
+yamlfix.py), so one run reports every problem of the file.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from typing import Any
 import yaml
 
 from game.engine import Problem, Rules, Scenario
+from game.i18n import LANGUAGES, choose_language
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Msg
 from .validate import validate
+from . import yamlfix
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
@@ -48,9 +52,12 @@ _FALSE = {"false", "False", "FALSE"}
 
 
 class LoadError(Exception):
-    def __init__(self, diagnostic: Diagnostic):
+    """The file cannot be read as a scenario; `diagnostics` says every reason found (the first is `diagnostic`)."""
+
+    def __init__(self, diagnostic: Diagnostic, more: list[Diagnostic] | None = None):
         super().__init__(diagnostic.message)
         self.diagnostic = diagnostic
+        self.diagnostics = [diagnostic] + list(more or [])
 
 
 @dataclass
@@ -86,13 +93,18 @@ class Document:
     positions: Positions
     lines: list[str]
     sha256: str
-    #: Problems found while reading that do not stop it (duplicate keys).
+    #: Problems found while reading that do not stop it (duplicate keys, syntax errors recovered from).
     problems: list[Diagnostic] = field(default_factory=list)
+    #: The language diagnostics are worded in (the scenario's own, unless asked otherwise).
+    lang: str = "fr"
+    #: Lines emptied to read past a syntax error: what they held is not checked.
+    blanked: dict[int, str] = field(default_factory=dict)
 
     def diagnostic(self, problem: Problem) -> Diagnostic:
         line, col = self.positions.locate(problem.path, key=problem.key, offset=problem.offset)
-        return Diagnostic(self.path, line, col, problem.severity, problem.message, problem.hint,
-                          self.source(line), code=problem.code)
+        params = problem.params if problem.params is not None else {"message": problem.message}
+        return Diagnostic(self.path, line, col, problem.code, params, self.source(line),
+                          severity=problem.severity, lang=self.lang)
 
     def source(self, line: int) -> str | None:
         return self.lines[line - 1] if 0 < line <= len(self.lines) else None
@@ -118,39 +130,55 @@ class Loaded:
         return self.scenario is not None
 
 
-def _unusable(path: str, message: str, line: int = 1, col: int = 1, hint: str | None = None,
-              source: str | None = None, code: str = "unusable") -> LoadError:
-    return LoadError(Diagnostic(path, line, col, "error", message, hint, source, unusable=True, code=code))
+def _unusable(path: str, code: str, params: dict | None = None, line: int = 1, col: int = 1,
+              source: str | None = None, lang: str = "fr") -> LoadError:
+    return LoadError(Diagnostic(path, line, col, code, params or {}, source, unusable=True, lang=lang))
 
 
-def read_document(path: str | Path, display: str | None = None) -> Document:
-    """Read and parse one YAML file. Raises LoadError (unusable input)."""
+def read_document(path: str | Path, display: str | None = None, lang: str | None = None) -> Document:
+    """Read and parse one YAML file. Raises LoadError (unusable input).
+
+    `lang` words the diagnostics (None: the scenario's `language`, else the locale)."""
     name = display or str(path)
     p = Path(path)
+    fallback = choose_language(lang)
     try:
         if p.is_dir():
-            raise _unusable(name, "is a folder, not a scenario file", hint="give a .yaml file or use 'pandore check FOLDER'")
+            raise _unusable(name, "P102", lang=fallback)
         size = p.stat().st_size
         if size > MAX_BYTES:
-            raise _unusable(name, f"file too large ({size // 1024} KiB; scenario files are limited to {MAX_BYTES // (1024 * 1024)} MiB)",
-                            code="too-large")
+            raise _unusable(name, "P104", {"size": size // 1024, "limit": MAX_BYTES // (1024 * 1024)}, lang=fallback)
         raw = p.read_bytes()
     except FileNotFoundError:
-        raise _unusable(name, "no such file", hint="check the path, or give a scenario id from scenarios/") from None
+        raise _unusable(name, "P101", lang=fallback) from None
     except OSError as e:
-        raise _unusable(name, f"cannot read the file ({e.strerror or e})") from None
-    return parse_document(raw, name)
+        raise _unusable(name, "P103", {"reason": e.strerror or str(e)}, lang=fallback) from None
+    return parse_document(raw, name, lang=lang)
 
 
-def parse_document(raw: bytes, name: str = "<scenario>", *, positions: bool = False) -> Document:
+_LANGUAGE_LINE = re.compile(r"^language:\s*[\"']?([a-z]{2})\b", re.MULTILINE)
+
+
+def sniff_language(text: str) -> str | None:
+    """The `language:` a file declares, read from its text (it may not parse)."""
+    m = _LANGUAGE_LINE.search(text)
+    return m.group(1) if m and m.group(1) in LANGUAGES else None
+
+
+def parse_document(raw: bytes, name: str = "<scenario>", *, positions: bool = False,
+                   lang: str | None = None) -> Document:
     """Parse one file's bytes. Raises LoadError (unusable input).
 
+    A syntax error is reported and, where the intent is clear (a tab, a
+    missing colon, a text with « : », a forgotten '- '...), the line is
+    repaired in memory and reading goes on, so one run reports every
+    problem of the file; where it is not, the diagnostic says so (P128).
     With `positions=False` the positions are found again on first use (see
     _LazyPositions), which keeps a clean load fast.
     """
+    fallback = choose_language(lang)
     if len(raw) > MAX_BYTES:
-        raise _unusable(name, f"file too large ({len(raw) // 1024} KiB; the limit is {MAX_BYTES // (1024 * 1024)} MiB)",
-                        code="too-large")
+        raise _unusable(name, "P104", {"size": len(raw) // 1024, "limit": MAX_BYTES // (1024 * 1024)}, lang=fallback)
     sha = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8-sig")
@@ -158,24 +186,68 @@ def parse_document(raw: bytes, name: str = "<scenario>", *, positions: bool = Fa
         line = raw[: e.start].count(b"\n") + 1
         col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
         bad_line = raw.splitlines()[line - 1].decode("utf-8", errors="replace") if raw.splitlines() else None
-        raise _unusable(name, f"not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})", line, col,
-                        "save the file as UTF-8 in your editor (e.g. 'Save with encoding' > UTF-8)",
-                        bad_line, code="encoding") from None
+        raise _unusable(name, "P107", {"byte": f"{raw[e.start]:02x}", "offset": e.start}, line, col, bad_line,
+                        lang=choose_language(lang, sniff_language(raw.decode("utf-8", errors="replace")))) from None
+    lang = choose_language(lang, sniff_language(text))
     if "\x00" in text:
-        raise _unusable(name, "the file contains NUL characters; it is not a text file", code="encoding")
+        raise _unusable(name, "P108", lang=lang)
     lines = text.splitlines()
+    text, early = yamlfix.invisible_characters(text, name, lines, lang)
+    blanked: dict[int, str] = {}
+    syntax: list[Diagnostic] = []
+    for _ in range(yamlfix.max_repairs(text)):
+        try:
+            doc = _parse(text, name, lines, sha, positions, lang)
+        except _Syntax as e:
+            syntax.append(e.diagnostic)
+            fixed = yamlfix.repair(text, e.diagnostic, e.repair, blanked)
+            if fixed is None:
+                raise LoadError(syntax[0], syntax[1:] + early + [_stopped(name, e.diagnostic, lines, lang)]) from None
+            text = fixed
+            continue
+        except LoadError as e:
+            # Reading stopped (too deep, a tag, a second document...): say that the rest was not checked.
+            stop = [] if e.diagnostic.code in ("P109", "P110") else [_stopped(name, e.diagnostic, lines, lang)]
+            first, *rest = syntax + [e.diagnostic]
+            raise LoadError(first, rest + early + stop) from None
+        merged, dup_fix = yamlfix.merged_items(doc, text, lang)
+        if dup_fix is not None:  # a forgotten '- ': said once, then read as meant
+            syntax += merged
+            text = dup_fix
+            continue
+        doc.problems = early + syntax + doc.problems
+        doc.blanked = blanked
+        return doc
+    raise LoadError(syntax[0], syntax[1:] + early + [_stopped(name, syntax[-1], lines, lang)])
+
+
+def _stopped(name: str, after: Diagnostic, lines: list[str], lang: str) -> Diagnostic:
+    return Diagnostic(name, after.line, after.col, "P128", {"line": after.line}, _line(lines, after.line),
+                      unusable=True, lang=lang)
+
+
+class _Syntax(Exception):
+    """A YAML syntax error, with the repair that would let reading go on (see yamlfix.repair)."""
+
+    def __init__(self, diagnostic: Diagnostic, repair: tuple | None):
+        self.diagnostic, self.repair = diagnostic, repair
+
+
+def _parse(text: str, name: str, lines: list[str], sha: str, positions: bool, lang: str) -> Document:
     if not positions:
         # Positions are needed only to place a diagnostic: read without them,
         # and find them by reading again when one is asked for.
         try:
-            builder = _EventBuilder(name, lines, record=False)
+            builder = _EventBuilder(name, lines, record=False, lang=lang)
             data = builder.run(text)
-            return Document(name, data, _LazyPositions(text, name, lines), lines, sha, [])
+            return Document(name, data, _LazyPositions(text, name, lines), lines, sha, [], lang)
         except _NeedPositions:
             pass  # a duplicate key: its diagnostic names the line of the first one
-    builder = _EventBuilder(name, lines, record=True)
+    builder = _EventBuilder(name, lines, record=True, lang=lang)
     data = builder.run(text)
-    return Document(name, data, builder.pos, lines, sha, builder.problems)
+    doc = Document(name, data, builder.pos, lines, sha, builder.problems, lang)
+    doc.duplicates = builder.duplicates  # type: ignore[attr-defined]
+    return doc
 
 
 class _NeedPositions(Exception):
@@ -223,23 +295,27 @@ class _EventBuilder:
     deepest collection that is too large on its own, before anything walks it.
     """
 
-    def __init__(self, name: str, lines: list[str], record: bool = True):
-        self.name, self.lines, self.record = name, lines, record
+    def __init__(self, name: str, lines: list[str], record: bool = True, lang: str = "fr"):
+        self.name, self.lines, self.record, self.lang = name, lines, record, lang
         self.pos = Positions()
         self._plain: dict[str, Any] = {}  # plain scalar text -> value
         self._plain_keys: dict[str, str] = {}  # plain key text -> key
         self.problems: list[Diagnostic] = []
+        #: (mapping path, key, line, col, first line) of every duplicate key, for yamlfix.merged_items.
+        self.duplicates: list[tuple] = []
 
-    def fail(self, mark, message: str, hint: str | None = None, code: str = "yaml") -> LoadError:
-        return _unusable(self.name, message, mark.line + 1, mark.column + 1, hint, _line(self.lines, mark.line + 1), code)
+    def fail(self, mark, code: str, params: dict | None = None) -> LoadError:
+        return _unusable(self.name, code, params, mark.line + 1, mark.column + 1, _line(self.lines, mark.line + 1),
+                         self.lang)
 
     def run(self, text: str) -> Any:
         try:
             return self._run(text)
         except yaml.MarkedYAMLError as e:
-            raise _yaml_error(e, self.name, self.lines) from None
+            diagnostic, repair = yamlfix.describe(e, self.name, self.lines, text, self.lang)
+            raise _Syntax(diagnostic, repair) from None
         except yaml.YAMLError as e:
-            raise _unusable(self.name, f"not valid YAML: {e}", code="yaml") from None
+            raise _unusable(self.name, "P123", {"detail": str(e)}, lang=self.lang) from None
 
     def _run(self, text: str) -> Any:
         stack: list[_Frame] = []
@@ -258,7 +334,7 @@ class _EventBuilder:
                     break
                 count += 1
                 if count > MAX_EVENTS:
-                    raise self.fail(ev.start_mark, "the file is too large to be a scenario", code="too-large")
+                    raise self.fail(ev.start_mark, "P105", {"limit": MAX_EVENTS})
                 cls = type(ev)
                 if cls is Scalar and not record and stack and ev.tag is None and ev.anchor is None:
                     # The common case, kept short: a plain key, or a value in a mapping.
@@ -287,7 +363,7 @@ class _EventBuilder:
                     # Where this node goes: a mapping's key, a mapping's value, a list item or the root.
                     if parent is not None and parent.is_map and parent.key is _NOTHING:
                         if cls is not yaml.ScalarEvent:
-                            raise self.fail(ev.start_mark, "a mapping key must be a plain name")
+                            raise self.fail(ev.start_mark, "P126")
                         self._key(parent, ev)
                         continue
                     if parent is None or not record:
@@ -301,9 +377,7 @@ class _EventBuilder:
                     m = ev.start_mark
                     if cls is yaml.AliasEvent:
                         if ev.anchor not in anchors:
-                            raise self.fail(m, "invalid YAML: '*' refers to an anchor ('&') that does not exist "
-                                            f"(found undefined alias '{ev.anchor}')",
-                                            "write the value in full; anchors and aliases are best avoided in scenario files")
+                            raise self.fail(m, "P114", {"anchor": ev.anchor})
                         value, size = anchors[ev.anchor]
                         if record and path is not None:
                             values.setdefault(path, (m.line + 1, m.column + 1, None))
@@ -317,7 +391,7 @@ class _EventBuilder:
                         root = self._deliver(stack, value, 1, root)
                     else:
                         if len(stack) >= MAX_DEPTH:
-                            raise self.fail(m, f"nesting too deep (more than {MAX_DEPTH} levels)", code="too-deep")
+                            raise self.fail(m, "P115", {"limit": MAX_DEPTH})
                         self._check_tag(ev)
                         if record and path is not None:
                             values.setdefault(path, (m.line + 1, m.column + 1, None))
@@ -326,21 +400,18 @@ class _EventBuilder:
                 elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
                     frame = stack.pop()
                     if frame.size > MAX_VALUES:
-                        raise self.fail(frame.mark, f"this part expands to more than {MAX_VALUES} values "
-                                        "(aliases '*' repeated too often)",
-                                        "avoid anchors (&) and aliases (*) in scenario files", code="too-large")
+                        raise self.fail(frame.mark, "P106", {"limit": MAX_VALUES})
                     if frame.anchor is not None:
                         anchors[frame.anchor] = (frame.value, frame.size)
                     root = self._deliver(stack, frame.value, frame.size, root)
                 elif cls is yaml.DocumentStartEvent:
                     docs += 1
                     if docs > 1:
-                        raise self.fail(ev.start_mark, "more than one YAML document ('---') in the file",
-                                        "keep one scenario per file")
+                        raise self.fail(ev.start_mark, "P111")
         finally:
             parser.dispose()
         if root is _NOTHING:
-            raise _unusable(self.name, "the file is empty", hint="start from 'pandore new ID'", code="empty")
+            raise _unusable(self.name, "P109", lang=self.lang)
         return root
 
     def _deliver(self, stack: list[_Frame], value: Any, size: int, root: Any) -> Any:
@@ -362,7 +433,7 @@ class _EventBuilder:
         key = self._plain_keys.get(ev.value) if plain else None
         if key is None:
             if ev.value == "<<" and plain:
-                raise self.fail(m, "merge keys ('<<') are not supported in scenario files")
+                raise self.fail(m, "P113")
             key = self._scalar(ev)
             if isinstance(key, bool) or key is None:
                 key = ev.value  # 'true:' or 'null:' as a key is a name here
@@ -377,9 +448,9 @@ class _EventBuilder:
             # Reported, and the first value kept, so the rest of the file is still checked.
             first = self.pos.keys.get(parent.path + (key,), (0, 0))[0] if parent.path is not _SKIP else 0
             self.problems.append(Diagnostic(
-                self.name, m.line + 1, m.column + 1, "error", f"duplicate key '{key}' (first given at line {first})",
-                "a key may appear once per mapping; remove or rename one", _line(self.lines, m.line + 1),
-                code="duplicate-key"))
+                self.name, m.line + 1, m.column + 1, "P124", {"key": key, "first": first},
+                _line(self.lines, m.line + 1), lang=self.lang))
+            self.duplicates.append((parent.path, key, m.line + 1, m.column + 1, first))
             parent.key = _SKIP
             return
         if self.record and parent.path is not _SKIP:
@@ -390,8 +461,7 @@ class _EventBuilder:
         tag = ev.tag
         if tag is not None and tag != "!" and tag not in _KNOWN_TAGS and tag not in _COLLECTION_TAGS:
             shown = tag.replace("tag:yaml.org,2002:", "!!")
-            raise self.fail(ev.start_mark, f"YAML tags such as '{shown}' are not allowed in scenario files",
-                            "remove the tag: a scenario holds only text, numbers, true/false, lists and mappings")
+            raise self.fail(ev.start_mark, "P112", {"tag": shown})
 
     def _scalar(self, ev: yaml.ScalarEvent) -> Any:
         value, tag = ev.value, ev.tag
@@ -438,79 +508,6 @@ def _line(lines: list[str], n: int) -> str | None:
     return lines[n - 1] if 0 < n <= len(lines) else None
 
 
-def _yaml_error(e: yaml.MarkedYAMLError, name: str, lines: list[str]) -> LoadError:
-    """A YAML syntax error in plain words, placed where it helps.
-
-    An unclosed quote or bracket is shown where it was opened (the parser
-    only notices it later); a wrong indentation or a stray character is
-    shown where it is. The parser's own words follow in parentheses.
-    """
-    problem = (e.problem or "syntax error").strip()
-    context = (e.context or "").strip()
-    cm, pm = e.context_mark, e.problem_mark
-
-    def at(mark) -> tuple[int, int]:
-        return (mark.line + 1, mark.column + 1) if mark else (1, 1)
-
-    def noticed(start, end) -> str:
-        return f" (noticed at line {end.line + 1})" if start and end and end.line != start.line else ""
-
-    def char_at(mark) -> str:
-        text = _line(lines, mark.line + 1) if mark else None
-        return text[mark.column] if text and mark.column < len(text) else ""
-
-    mark, message, hint = cm or pm, None, None
-    if "maximum nesting depth" in problem:
-        line, col = at(mark)
-        return _unusable(name, f"nesting too deep (more than {MAX_DEPTH} levels)", line, col, None,
-                         _line(lines, line), "too-deep")
-    if pm is not None and ("tab" in problem or "\t" in (_line(lines, pm.line + 1) or "")[: pm.column + 1]):
-        mark = pm
-        message = "a tab is used for indentation or spacing here"
-        hint = "indent with spaces, not tabs (most editors can convert tabs to spaces)"
-    elif "quoted scalar" in context:
-        mark = cm
-        message = "a quote opened here is never closed" + noticed(cm, pm)
-        hint = "close the quote at the end of the text, or write a long text as a block after '>-'"
-    elif "flow sequence" in context or "flow mapping" in context:
-        mark = cm
-        opening, closing = ("[", "]") if "sequence" in context else ("{", "}")
-        message = f"a '{opening}' opened here is never closed with '{closing}'" + noticed(cm, pm)
-        hint = f"add the missing '{closing}', or a ',' between the items"
-    elif "mapping values are not allowed" in problem:
-        mark = pm
-        message = "a ':' that YAML cannot read here"
-        hint = ("a text containing ': ' must be in quotes, e.g. text: \"Attention : ...\"; "
-                "otherwise check the indentation of this line")
-    elif "cannot start any token" in problem:
-        mark = pm
-        ch = char_at(pm)
-        message = f"a value cannot start with '{ch}' unless it is in quotes" if ch else "a character YAML cannot read"
-        hint = "put the whole text in quotes, e.g. text: \"@Kylian ...\""
-    elif "undefined alias" in problem:
-        mark = pm
-        message = "'*' refers to an anchor ('&') that does not exist"
-        hint = "write the value in full; anchors and aliases are best avoided in scenario files"
-    elif "did not find expected key" in problem or "expected <block end>" in problem \
-            or "did not find expected '-'" in problem:
-        mark = pm
-        start = f" (the block starting at line {cm.line + 1})" if cm and pm and cm.line != pm.line else ""
-        message = f"unexpected text here: the indentation does not match the lines above{start}"
-        hint = ("lines of the same block start in the same column; a text followed by more text "
-                "after a closing quote must be quoted as a whole")
-    elif "could not find expected ':'" in problem:
-        mark = pm or cm
-        message = "a line here is not 'key: value'"
-        hint = "check the indentation and the quotes; a text on several lines goes after '>-'"
-    if message is None:
-        message = f"{context}: {problem}" if context else problem
-        message += noticed(cm, pm) if mark is cm else ""
-    else:
-        message += f" ({context + ': ' if context else ''}{problem})"
-    line, col = at(mark)
-    return _unusable(name, f"invalid YAML: {message}", line, col, hint, _line(lines, line), "yaml")
-
-
 _KNOWN_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:value",
@@ -521,37 +518,40 @@ def problems_to_diagnostics(doc: Document, problems: list[Problem]) -> list[Diag
     return [doc.diagnostic(p) for p in problems]
 
 
-def load_file(path: str | Path, display: str | None = None) -> Loaded:
+def load_file(path: str | Path, display: str | None = None, *, lang: str | None = None) -> Loaded:
     """Load one scenario file; never raises for bad input.
 
     Returns a Loaded whose `scenario` and `rules` are None when there are
-    errors; every problem is in `diagnostics`.
+    errors; every problem is in `diagnostics`, worded in `lang` (None: the
+    scenario's `language`, else the system locale).
     """
     name = display or str(path)
     try:
-        doc = read_document(path, name)
+        doc = read_document(path, name, lang)
     except LoadError as e:
-        return Loaded(name, None, [e.diagnostic])
+        return Loaded(name, None, e.diagnostics)
     return load_document(doc)
 
 
 def load_document(doc: Document) -> Loaded:
     if not isinstance(doc.data, dict):
         line, col = doc.positions.locate(())
-        d = Diagnostic(doc.path, line, col, "error", "a scenario file is a mapping of keys (format, id, title, ...)",
-                       "start from 'pandore new ID'", doc.source(line), code="not-mapping")
-        return Loaded(doc.path, None, [d], doc)
+        got = {list: "list", str: "text", int: "number", float: "number", bool: "bool"}.get(type(doc.data), "nothing")
+        d = Diagnostic(doc.path, line, col, "P110", {"got": Msg(f"diag.got.{got}")}, doc.source(line),
+                       lang=doc.lang)
+        return Loaded(doc.path, None, doc.problems + [d], doc)
     scenario, problems = validate(doc.data)
+    problems = yamlfix.drop_blanked(problems, doc)
     diagnostics = doc.problems + problems_to_diagnostics(doc, problems)
     if any(d.severity == "error" for d in diagnostics):
         return Loaded(doc.path, None, diagnostics, doc)
     return Loaded(doc.path, scenario, diagnostics, doc, Rules.compile(scenario))
 
 
-def load_text(text: str, name: str = "<scenario>") -> Loaded:
+def load_text(text: str, name: str = "<scenario>", lang: str | None = None) -> Loaded:
     """Load a scenario from a string (tests, editors)."""
     try:
-        doc = parse_document(text.encode("utf-8"), name)
+        doc = parse_document(text.encode("utf-8"), name, lang=lang)
     except LoadError as e:
-        return Loaded(name, None, [e.diagnostic])
+        return Loaded(name, None, e.diagnostics)
     return load_document(doc)

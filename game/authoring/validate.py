@@ -18,7 +18,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .diagnostics import Msg
+
 from game.engine.model import (
+    DEFAULT_GAUGE_LABELS,
     Choice,
     Criterion,
     Debrief,
@@ -40,23 +43,72 @@ from game.engine.model import (
 #: An ending added to the repaired copy, as the target of stubbed gotos.
 STUB = "_pandore_stub_"
 
-_NAME_WORDS = ("use only lowercase letters a-z, digits and '_', starting with a letter or '_' "
-               "(no spaces, accents or capitals)")
-_SCENARIO_ID_WORDS = "use only lowercase letters a-z, digits and '-' (no spaces, accents or capitals)"
-_NAME_PATTERN = "(expected ^[a-z_][a-z0-9_]*$)"
 
 
 def validate(data: Any) -> tuple[Scenario | None, list[Problem]]:
     """The scenario (None when there is any error) and every problem found."""
+    endings = endings_under_nodes(data)
+    if endings:  # read them as the nodes they are (without an ending's 'tone'), said once by P233
+        data = {**data, "nodes": {nid: ({k: v for k, v in n.items() if k != "tone"} if nid in endings else n)
+                                  for nid, n in data["nodes"].items()}}
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as err:
-        problems = shape_problems(err.errors(include_url=False))
-        return None, problems + _references_despite(data, err)
-    problems = [refine(p, data) for p in check_references(scenario)]
+        problems = _name_outcomes(_decimal_weights(shape_problems(err.errors(include_url=False)), data), data)
+        return None, endings_problems(endings) + problems + _references_despite(data, err)
+    problems = endings_problems(endings) + [refine(p, data) for p in check_references(scenario)]
     if any(p.severity == "error" for p in problems):
         return None, problems
     return scenario, problems
+
+
+def _name_outcomes(problems: list[Problem], data: Any) -> list[Problem]:
+    """Name the outcome a problem is in by its number and its choice's id ('le tirage n° 2 du choix
+    « laisser_trancher »'), for the problems whose message says where they are."""
+    out = []
+    for p in problems:
+        path = p.path
+        if len(path) >= 6 and path[0] == "nodes" and path[2] == "choices" and path[4] == "outcomes" \
+                and isinstance(path[3], int) and isinstance(path[5], int) and p.params is not None:
+            choice = _value_at(data, path[:4])
+            cid = choice.get("id") if isinstance(choice, dict) and isinstance(choice.get("id"), str) \
+                else f"{path[1]}.{path[3] + 1}"
+            params = dict(p.params)
+            if p.code == "P202" and len(path) == 6:
+                params["where"] = Msg("diag.where.outcome", n=path[5] + 1, choice=cid)
+            else:
+                params["of"] = Msg("diag.of_outcome", n=path[5] + 1, choice=cid)
+            p = Problem(p.path, p.message, p.hint, p.severity, p.offset, p.code, p.key, params)
+        out.append(p)
+    return out
+
+
+def _decimal_weights(problems: list[Problem], data: Any) -> list[Problem]:
+    """`{weight: 0,5, goto: x}` reads as weight 0 and a key '5': one problem, the decimal comma."""
+    out = list(problems)
+    for p in problems:
+        if p.code == "P201" and len(p.path) >= 3 and p.path[-3] == "outcomes" and str(p.path[-1]).isdigit():
+            outcome = _value_at(data, p.path[:-1])
+            weight = outcome.get("weight") if isinstance(outcome, dict) else None
+            if isinstance(weight, int) and not isinstance(weight, bool):
+                written = f"{weight},{p.path[-1]}"
+                out = [q for q in out if q is not p and not (q.code == "P219" and q.path[:-1] == p.path[:-1])]
+                out.append(_P(p.path[:-1] + ("weight",), "P218", {
+                    "got": _Ident(written), "_hint": Msg("diag.fix.decimal_comma", value=written.replace(",", "."))}))
+    return out
+
+
+def endings_under_nodes(data: Any) -> list[str]:
+    """The nodes without any choice: endings written under `nodes:` (a node without choices is a dead end)."""
+    nodes = data.get("nodes") if isinstance(data, dict) else None
+    if not isinstance(nodes, dict):
+        return []
+    return [nid for nid, n in nodes.items() if isinstance(n, dict) and not n.get("choices") and "choices" not in n
+            and ("tone" in n or "title" in n)]
+
+
+def endings_problems(endings: list[str]) -> list[Problem]:
+    return [_P(("nodes", nid), "P233", {"node": nid}, key=True, severity="warning") for nid in endings]
 
 
 # --------------------------------------------------------------------------
@@ -109,20 +161,34 @@ def _clean_loc(loc: tuple) -> tuple:
     return tuple(out)
 
 
-def _describe(value: Any) -> str:
+def _got(value: Any) -> Msg:
+    """What a value is, in the trainer's words ("un nombre", "a list"...)."""
     if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
+        return Msg("diag.got.bool")
+    if isinstance(value, float):
+        return Msg("diag.got.decimal", value=_yaml_scalar(value))
+    if isinstance(value, int):
+        return Msg("diag.got.number")
     if isinstance(value, str):
-        return "text"
+        return Msg("diag.got.text")
     if isinstance(value, list):
-        return "a list"
+        return Msg("diag.got.list")
     if isinstance(value, dict):
-        return "a mapping"
-    if value is None:
-        return "nothing"
-    return type(value).__name__
+        return Msg("diag.got.mapping")
+    return Msg("diag.got.nothing")
+
+
+def _describe(value: Any) -> str:
+    return _got(value).render("en")
+
+
+def _P(loc: tuple, code: str, params: dict | None = None, *, key: bool = False, severity: str = "error",
+       offset: int = 0) -> Problem:
+    """A problem worded by the catalogue (the English message is kept for the engine's callers)."""
+    params = params or {}
+    from .diagnostics import render
+
+    return Problem(loc, render(code, params, "en") or code, None, severity, offset, code, key, params)
 
 
 def shape_problems(errors: list[dict]) -> list[Problem]:
@@ -148,7 +214,7 @@ def shape_problems(errors: list[dict]) -> list[Problem]:
         if loc in dropped and kind == "string_type":
             continue
         p = _plain(loc, kind, e)
-        k = (p.path, p.key, p.message)
+        k = (p.path, p.key, p.code)
         if k not in seen:
             seen.add(k)
             out.append(p)
@@ -162,28 +228,25 @@ def _plain(loc: tuple, kind: str, e: dict) -> Problem:
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
         names = _fields(model) if model else []
-        hint = _did_you_mean(str(last), names) or ("allowed keys here: " + ", ".join(names) if names else None)
-        return Problem(loc, f"unknown key '{last}'", hint, code="unknown-key", key=True)
+        suggestion = _closest(str(last), names)
+        return _P(loc, "P201", {"key": last, "suggestion": suggestion, "allowed": ", ".join(names),
+                                **({"_hint": ""} if suggestion or not names else {})}, key=True)
     if kind == "missing":
-        where = _where(loc[:-1])
-        return Problem(loc[:-1], f"missing required key '{last}'{where}", _missing_hint(loc), code="missing-key")
+        return _P(loc[:-1], "P202", {"key": last, "where": _where(loc[:-1]),
+                                     **({"_hint": h} if (h := _missing_hint(loc)) else {})})
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern") == r"^[a-z0-9-]+$":
-            return Problem(loc, f"'{value}' is not a valid scenario id: {_SCENARIO_ID_WORDS}",
-                           _slug_hint(str(value), "-"), code="bad-id")
+            return _P(loc, "P205", {"value": value, **_slug(str(value), "-")})
         if ctx.get("pattern") == r"^[a-z]{2}$":
-            return Problem(loc, f"'{value}' is not a language code: use two lowercase letters, e.g. fr or en",
-                           code="bad-language")
-        return Problem(loc, f"'{value}' is not a valid id: {_NAME_WORDS}", _slug_hint(str(value), "_"),
-                       code="bad-id")
+            return _P(loc, "P206", {"value": value})
+        return _P(loc, "P203", {"value": value, **_slug(str(value), "_")})
     if kind == "literal_error":
         expected = ctx.get("expected", "")
         if loc == ("format",):
-            return Problem(loc, f"this file says format {value!r}; this version of Pandore reads format 1",
-                           "write 'format: 1'", code="format")
+            return _P(loc, "P207", {"value": _show(value)})
         options = re.findall(r"'([^']*)'", expected)
-        return Problem(loc, f"{_show(value)} is not allowed here: expected {expected}",
-                       _did_you_mean(str(value), options), code="literal")
+        return _P(loc, "P208", {"value": _Ident(value) if isinstance(value, str) else _show(value),
+                                "expected": _Or(options), "suggestion": _closest(str(value), options, any_word=True)})
     if kind == "value_error":
         msg = str(ctx.get("error") or e.get("msg", "")).removeprefix("Value error, ")
         path = loc
@@ -192,46 +255,104 @@ def _plain(loc: tuple, kind: str, e: dict) -> Problem:
                 if msg.startswith(f"{field} (") and isinstance(value, dict) and field in value:
                     path = loc + (field,)
                     break
-        key = False
         if msg.startswith("a choice has both") and isinstance(value, dict) and "outcomes" in value:
-            path, key = loc + ("outcomes",), True
-        return Problem(path, msg, code="invalid", key=key)
+            return _P(loc + ("outcomes",), "P217", key=True)
+        if msg.startswith("a choice needs either"):
+            return _P(path, "P216")
+        if msg.startswith("an outcome's weight must be a number"):
+            return _weight(path, value)
+        if msg.startswith("an outcome's weight must be greater"):
+            return _P(path, "P219")
+        if msg.startswith("an outcome's weight must be at most"):
+            return _P(path, "P220", {"limit": 10**9})
+        m = re.match(r"min \((-?\d+)\) must be lower than max \((-?\d+)\)", msg)
+        if m:
+            return _P(path, "P221", {"min": m.group(1), "max": m.group(2)})
+        m = re.match(r"start \((-?\d+)\) is outside \[min, max\] = \[(-?\d+), (-?\d+)\]", msg)
+        if m:
+            return _P(path, "P222", {"start": m.group(1), "min": m.group(2), "max": m.group(3)})
+        return _P(path, "P123", {"detail": msg})
     if kind in ("string_type",):
-        hint = None
+        fix = None
         if isinstance(value, (int, float, bool)):
-            hint = f"put it in quotes to make it text: \"{_yaml_scalar(value)}\""
+            fix = Msg("diag.fix.quote", value=_yaml_scalar(value))
         elif isinstance(value, list):
-            hint = "give one text, not a list" if last != "text" else "a list of variants looks like: - {if: ..., text: ...}"
-        return Problem(loc, f"expected text here, not {_describe(value)}", hint, code="type")
+            fix = Msg("diag.fix.one_text") if last != "text" else Msg("diag.fix.variants")
+        return _P(loc, "P209", {"got": _got(value), "_hint": fix or ""})
     if kind in ("int_type", "int_parsing", "int_from_float", "bool_type", "bool_parsing", "float_type",
                 "float_parsing"):
         if loc and (loc[0] == "variables" and len(loc) == 2 or (len(loc) >= 2 and loc[-2] in ("effects", "set"))):
-            return Problem(loc, f"expected a whole number or true/false here, not {_describe(value)}",
-                           "numbers add to a gauge or variable; true/false set a true/false variable",
-                           code="type")
+            return _P(loc, "P223", {"name": last, "got": _got(value)})
         if kind.startswith("bool"):
-            return Problem(loc, f"expected true or false here, not {_describe(value)}", code="type")
+            return _P(loc, "P211", {"got": _got(value)})
         if last == "weight":
-            return Problem(loc, f"an outcome's weight must be a number greater than 0, not {_describe(value)}",
-                           code="type")
-        if kind == "int_from_float":
-            return Problem(loc, f"expected a whole number here, not {value}", code="type")
-        return Problem(loc, f"expected a whole number here, not {_describe(value)}", code="type")
+            return _weight(loc, value)
+        fix = ""
+        if isinstance(value, float):
+            fix = Msg("diag.fix.whole", value=round(value))
+        elif isinstance(value, str) and re.fullmatch(r"-?\d+[,.]\d+", value.strip()):
+            fix = Msg("diag.fix.whole", value=round(float(value.replace(",", "."))))
+        return _P(loc, "P210", {"got": _got(value), "_hint": fix})
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         model = _model_at(loc)
         keys = f" ({', '.join(_fields(model)[:5])}, ...)" if model and loc else ""
-        return Problem(loc, f"expected a mapping of keys{keys} here, not {_describe(value)}",
-                       "a mapping is written as indented 'key: value' lines", code="type")
+        return _P(loc, "P212", {"keys": keys, "got": _got(value)})
     if kind == "list_type":
-        return Problem(loc, f"expected a list here, not {_describe(value)}",
-                       "a list is written as lines starting with '- ', or [a, b]", code="type")
+        return _P(loc, "P213", {"got": _got(value)})
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         bound = next(iter(ctx.values()), "?")
-        words = {"greater_than_equal": "at least", "greater_than": "more than",
-                 "less_than_equal": "at most", "less_than": "less than"}[kind]
-        return Problem(loc, f"{_show(value)} is too {'small' if 'greater' in kind else 'large'}: "
-                            f"it must be {words} {bound}", code="range")
-    return Problem(loc, e.get("msg", "invalid value"), code=kind)
+        if kind == "greater_than":
+            bound = f"> {bound}"
+        elif kind == "less_than":
+            bound = f"< {bound}"
+        return _P(loc, "P214" if "greater" in kind else "P215", {"value": _show(value), "bound": bound})
+    return _P(loc, "P123", {"detail": e.get("msg", "invalid value")})
+
+
+def _weight(loc: tuple, value: Any) -> Problem:
+    fix = ""
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+,\d+\s*", value):
+        fix = Msg("diag.fix.decimal_comma", value=value.strip().replace(",", "."))
+    return _P(loc, "P218", {"got": _Ident(value) if isinstance(value, str) else _got(value), "_hint": fix})
+
+
+class _Ident:
+    """A value from the file, quoted the language's way when shown."""
+
+    def __init__(self, value: Any):
+        self.value = value
+
+    def render(self, lang: str) -> str:
+        from game.i18n.typography import ident
+
+        return ident(self.value, lang)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Ident) and other.value == self.value
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+
+class _Or:
+    """'a', 'b' or 'c' / « a », « b » ou « c »."""
+
+    def __init__(self, options: list[str]):
+        self.options = tuple(options)
+
+    def render(self, lang: str) -> str:
+        from game.i18n.typography import ident
+
+        shown = [ident(o, lang) for o in self.options]
+        if len(shown) < 2:
+            return "".join(shown)
+        return ", ".join(shown[:-1]) + (" ou " if lang == "fr" else " or ") + shown[-1]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Or) and other.options == self.options
+
+    def __hash__(self) -> int:
+        return hash(self.options)
 
 
 def _show(value: Any) -> str:
@@ -244,59 +365,244 @@ def _yaml_scalar(value: Any) -> str:
     return str(value)
 
 
-def _where(loc: tuple) -> str:
+def _where(loc: tuple) -> Any:
+    if len(loc) >= 6 and loc[0] == "nodes" and loc[2] == "choices" and loc[4] == "outcomes" \
+            and isinstance(loc[5], int):
+        return Msg("diag.where.outcome", n=loc[5] + 1, choice=f"{loc[1]}.{loc[3] + 1}" if isinstance(loc[3], int) else loc[3])
     if len(loc) >= 4 and loc[0] == "nodes" and loc[2] == "choices":
-        return f" in choice {loc[3] + 1} of node '{loc[1]}'" if isinstance(loc[3], int) else ""
+        return Msg("diag.where.choice", n=loc[3] + 1, node=loc[1]) if isinstance(loc[3], int) else ""
     if len(loc) == 2 and loc[0] in ("nodes", "endings", "gauges"):
-        return f" in {loc[0][:-1]} '{loc[1]}'"
+        return Msg(f"diag.where.{loc[0][:-1]}", id=loc[1])
     if len(loc) == 2 and loc[0] == "triggers" and isinstance(loc[1], int):
-        return f" in trigger {loc[1] + 1}"
+        return Msg("diag.where.trigger", n=loc[1] + 1)
     return ""
 
 
-def _missing_hint(loc: tuple) -> str | None:
+_MISSING_HINTS = {
+    "label": ("une étiquette montrée aux joueurs, par exemple label: Secret professionnel",
+              "the name shown to players, e.g. label: Secret professionnel"),
+    "start": ("la valeur au départ, par exemple start: 50", "the value at the start, e.g. start: 50"),
+    "good": ("le sens le meilleur pour les personnes accompagnées : good: high ou good: low",
+             "which way is better for the people served: good: high or good: low"),
+    "format": ("écrivez « format: 1 » sur la première ligne", "write 'format: 1' on the first line"),
+    "start_node": ("l'identifiant du premier nœud, par exemple start: soir", "the id of the first node, e.g. start: soir"),
+    "goto": ("où cela mène : l'identifiant d'un nœud ou d'une fin", "where this leads: the id of a node or an ending"),
+}
+
+
+class _Words:
+    """A phrase given in both languages here (for hints too specific for the catalogue's keys)."""
+
+    def __init__(self, fr: str, en: str):
+        self.fr, self.en = fr, en
+
+    def render(self, lang: str) -> str:
+        return self.fr if lang == "fr" else self.en
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Words) and (self.fr, self.en) == (other.fr, other.en)
+
+    def __hash__(self) -> int:
+        return hash(self.en)
+
+
+def _missing_hint(loc: tuple) -> Any:
     last = loc[-1]
-    if loc[:-1] and loc[0] == "gauges" and len(loc) == 3:
-        return {"label": "the name shown to players, e.g. label: Secret professionnel",
-                "start": "the value at the start, e.g. start: 50",
-                "good": "which way is better for the people served: good: high or good: low"}.get(last)
-    return {"format": "write 'format: 1' on the first line",
-            "start": "the id of the first node, e.g. start: soir",
-            "goto": "where this leads: the id of a node or an ending"}.get(last)
+    if loc[:-1] and loc[0] == "gauges" and len(loc) == 3 and last in ("label", "start", "good"):
+        return _Words(*_MISSING_HINTS[last])
+    if last == "start" and len(loc) == 1:
+        return _Words(*_MISSING_HINTS["start_node"])
+    if last in ("format", "goto"):
+        return _Words(*_MISSING_HINTS[last])
+    return None
+
+
+def _closest(word: str, candidates: Any, any_word: bool = False) -> str | None:
+    pool = [c for c in candidates if c != STUB and (any_word or _VALID_NAME.fullmatch(str(c)))]
+    match = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
+_VALID_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
 
 def _did_you_mean(word: str, candidates: Any) -> str | None:
-    match = difflib.get_close_matches(word, [c for c in candidates if c != STUB], n=1, cutoff=0.6)
-    return f"did you mean '{match[0]}'?" if match else None
+    match = _closest(word, candidates, any_word=True)
+    return f"did you mean '{match}'?" if match else None
+
+
+def slug(value: str, sep: str) -> str | None:
+    """The id closest to `value` that is valid: accents dropped, lowercase, `sep` between words."""
+    text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
+    out = re.sub(r"[^a-z0-9]+", sep, text).strip(sep)
+    if sep == "_" and out[:1].isdigit():
+        out = "_" + out
+    return out if out and out != value else None
+
+
+def _slug(value: str, sep: str) -> dict:
+    s_ = slug(value, sep)
+    return {"slug": s_} if s_ else {"_hint": ""}
 
 
 def _slug_hint(value: str, sep: str) -> str | None:
-    text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
-    slug = re.sub(r"[^a-z0-9]+", sep, text).strip(sep)
-    if sep == "_" and slug[:1].isdigit():
-        slug = "_" + slug
-    return f"for example '{slug}'" if slug and slug != value else None
+    s_ = slug(value, sep)
+    return f"for example '{s_}'" if s_ else None
 
 
 def refine(p: Problem, data: Any = None) -> Problem:
-    """Reword an engine reference problem for trainers (ids in plain words, more hints)."""
-    if p.code == "unknown-name" and p.hint is None and p.key:
-        name = p.path[-1]
-        if name in DEFAULT_GAUGES and isinstance(data, dict) and isinstance(data.get("gauges"), dict):
-            return Problem(p.path, p.message, f"the default gauges apply only when 'gauges' is omitted: add "
-                                              f"'{name}: {{}}' under 'gauges:'", p.severity, p.offset, p.code, p.key)
-    if p.code == "unknown-goto" and p.hint is None and isinstance(data, dict):
+    """Complete an engine reference problem for trainers: hints that name the fix, never contradicting."""
+    params = dict(p.params or {})
+    if p.code == "P203":
+        params.update(_slug(str(params.get("value", "")), "_"))
+    elif p.code == "P228":
+        params["what"] = Msg(f"diag.what.{params.get('what', 'variable')}")
+    elif p.code == "P226":
+        params["amount"] = _Words("un nombre, par exemple 60" if params.get("assign") else
+                                   "un nombre à ajouter, par exemple 10 ou -5",
+                                   "a number such as 60" if params.get("assign") else "a number to add, such as 10 or -5")
+    elif p.code == "P204" and isinstance(data, dict):
         targets = [t for part in ("nodes", "endings") if isinstance(data.get(part), dict) for t in data[part]]
-        if targets:
-            shown = ", ".join(str(t) for t in targets[:12]) + (", ..." if len(targets) > 12 else "")
-            return Problem(p.path, p.message, f"the nodes and endings are: {shown}", p.severity, p.offset,
-                           p.code, p.key)
-    if _NAME_PATTERN in p.message:
-        head = p.message.replace(f" {_NAME_PATTERN}", "")
-        name = re.match(r"'([^']*)'", head)
-        hint = _slug_hint(name.group(1), "_") if name else None
-        return Problem(p.path, f"{head}: {_NAME_WORDS}", p.hint or hint, p.severity, p.offset, "bad-id", p.key)
-    return p
+        shown = ", ".join(str(t) for t in targets[:12] if t != STUB) + (", ..." if len(targets) > 12 else "")
+        params["targets"] = shown
+        name = str(params.get("name", ""))
+        if params.get("suggestion") or not targets:
+            params["_hint"] = ""
+        accented = [t for t in targets if slug(str(t), "_") == name]
+        if accented:  # the target is written with accents: one fix, the same as P203's
+            params["suggestion"] = None
+            params["_hint"] = _Words(f"renommez « {accented[0]} » en « {name} » (sans accents ni espaces)",
+                                     f"rename '{accented[0]}' to '{name}' (no accents or spaces)")
+    elif p.code == "P224":
+        value = _value_at(data, p.path) if p.key else None
+        params["example"] = "false" if isinstance(value, bool) else "0"
+        params.update(_name_hint(str(params.get("name", "")), params, data, p.key))
+    elif p.code in ("P301", "P303", "P304", "P312"):
+        source = _value_at(data, p.path)
+        french = p.code == "P301" or (p.code == "P303" and params.get("name") in _FRENCH_NAMES) \
+            or (p.code == "P304" and params.get("what") == "Tuple") or (p.code == "P312" and params.get("op") == "%")
+        if french and isinstance(source, str):
+            better = french_condition(source)
+            if better is not None:
+                word, right, offset = better
+                if word == "%":
+                    return Problem(p.path, p.message, None, p.severity, offset, "P312", p.key,
+                                   {"op": "%", "example": _example(source, word, right)})
+                return Problem(p.path, p.message, None, p.severity, offset, "P302", p.key,
+                               {"word": word, "right": right, "example": _example(source, word, right)})
+        if p.code == "P312":
+            params["example"] = ""
+        if p.code == "P304":
+            params["what"] = _Words(*_CONSTRUCTS.get(str(params.get("what")), (str(params.get("what")),) * 2))
+        if p.code == "P303":
+            params["example"] = "0"
+            params.update(_name_hint(str(params.get("name", "")), params, data, p.key))
+    elif p.code == "P308":
+        params["got"] = Msg("diag.want.number" if params.get("got") == "number" else "diag.got.bool")
+        params["want"] = Msg("diag.want.condition" if params.get("want") == "condition" else "diag.want.number")
+    elif p.code == "P309":
+        op = str(params.get("op", ""))
+        params["op"] = Msg("diag.ordering") if op == "an ordering comparison" else _Ident(op.strip("'"))
+        params["want"] = Msg("diag.want.numbers" if params.get("want") == "numbers" else "diag.want.bools")
+    return Problem(p.path, p.message, p.hint, p.severity, p.offset, p.code, p.key, params)
+
+
+_FRENCH_NAMES = {"et", "ou", "non", "pas", "ET", "OU", "NON", "Et", "Ou", "Non"}
+_CONSTRUCTS = {
+    "Call": ("un appel de fonction", "a function call"), "Attribute": ("un attribut (« a.b »)", "an attribute ('a.b')"),
+    "Subscript": ("un indice (« a[0] »)", "indexing ('a[0]')"), "Lambda": ("une lambda", "a lambda"),
+    "IfExp": ("« x if c else y » (utilisez des variantes de texte)", "'x if c else y' (use text variants)"),
+    "ListComp": ("une compréhension", "a comprehension"), "SetComp": ("une compréhension", "a comprehension"),
+    "DictComp": ("une compréhension", "a comprehension"), "GeneratorExp": ("une compréhension", "a comprehension"),
+    "List": ("une liste", "a list"), "Tuple": ("une virgule (un tuple)", "a comma (a tuple)"),
+    "Dict": ("un ensemble de clés", "a mapping"), "Set": ("un ensemble", "a set"), "JoinedStr": ("un texte", "a string"),
+    "NamedExpr": ("« := »", "':='"), "Starred": ("« * » (dépaquetage)", "'*' unpacking"), "Await": ("« await »", "'await'"),
+}
+
+
+def _value_at(data: Any, path: tuple) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def _name_hint(name: str, params: dict, data: Any, key: bool) -> dict:
+    """The hint for an unknown gauge or variable: its id if it was written by its label, the default
+    gauges, or where to declare it; none beside a suggestion (a typo)."""
+    gauges = data.get("gauges") if isinstance(data, dict) else None
+    labels = {}
+    lang = data.get("language") if isinstance(data, dict) else "fr"
+    defaults = DEFAULT_GAUGE_LABELS.get(lang if lang in DEFAULT_GAUGE_LABELS else "fr")
+    if isinstance(gauges, dict):
+        for gid, spec in gauges.items():
+            label = spec.get("label") if isinstance(spec, dict) else None
+            label = label if isinstance(label, str) else defaults.get(gid)
+            if isinstance(label, str):
+                labels[gid] = label
+    else:
+        labels = dict(defaults)
+    n = _norm(name).replace("_", " ")
+    for gid, label in labels.items():
+        words = [w for w in re.split(r"[^a-z0-9]+", _norm(label)) if len(w) > 2]
+        if n and (n == _norm(label) or n in words or n.split()[0] in words):
+            return {"suggestion": gid, "_hint": Msg("diag.label_is", label=_Quoted(label), name=gid)}
+    if name in DEFAULT_GAUGES and isinstance(gauges, dict):
+        return {"_hint": Msg("diag.default_gauge", name=name)}
+    return {}
+
+
+class _Quoted:
+    def __init__(self, text: str):
+        self.text = text
+
+    def render(self, lang: str) -> str:
+        from game.i18n.typography import quote
+
+        return quote(self.text, lang)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Quoted) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+
+_FRENCH_WORDS = [(r"(?<![A-Za-z_])(et|ET|Et)(?![A-Za-z0-9_])", "and"), (r"(?<![A-Za-z_])(ou|OU|Ou)(?![A-Za-z0-9_])", "or"),
+                 (r"(?<![A-Za-z_])(non|NON|Non|pas)(?![A-Za-z0-9_])", "not"), (r"(&&)", "and"), (r"(\|\|)", "or"),
+                 (r"(?<![=!<>])(=)(?!=)", "=="), (r"\d(,)\d", "."), (r"(%)", ""), (r"(,)", "and")]
+
+
+def french_condition(source: str) -> tuple[str, str, int] | None:
+    """(word, right form, offset) when a condition is written with et/ou/non/=/%/, ; else None."""
+    for pattern, right in _FRENCH_WORDS:
+        m = re.search(pattern, source)
+        if m:
+            return m.group(1), right, m.start(1)
+    return None
+
+
+def _example(source: str, word: str, right: str) -> Any:
+    if word == "%":
+        return _Words("les jauges vont déjà de 0 à 100 : écrivez workload >= 50 plutôt que workload >= 50 %",
+                      "gauges already go from 0 to 100: write workload >= 50, not workload >= 50%")
+    if word == "," and right == ".":
+        return _Words("les jauges sont entières : écrivez un nombre entier (40, pas 40,5)",
+                      "gauges are whole numbers: write 40, not 40,5")
+    if word == ",":
+        fixed = re.sub(r"\s*,\s*", " and ", source)
+    elif word == "=":
+        fixed = re.sub(r"(?<![=!<>])=(?!=)", "==", source)
+    else:
+        fixed = re.sub(rf"(?<![A-Za-z_]){re.escape(word)}(?![A-Za-z_])", right, source)
+    fixed = " ".join(fixed.split())
+    return _Words(f"par exemple : {fixed}", f"for example: {fixed}")
 
 
 # --------------------------------------------------------------------------

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
-from .names import INT_LIMIT, did_you_mean
+from .names import INT_LIMIT, closest, did_you_mean
 
 MAX_LENGTH = 1000
 MAX_NODES = 200
@@ -56,11 +56,15 @@ _FORBIDDEN_NAMES = {
 class ExprError(Exception):
     """A located error in an expression: `offset` is 0-based in the source."""
 
-    def __init__(self, message: str, offset: int = 0, hint: str | None = None):
+    def __init__(self, message: str, offset: int = 0, hint: str | None = None, code: str = "P301",
+                 params: dict | None = None):
         super().__init__(message)
         self.message = message
         self.offset = offset
         self.hint = hint
+        #: The diagnostic code and the parameters of its catalogue message (see game/i18n).
+        self.code = code
+        self.params = params if params is not None else {"detail": message}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +87,12 @@ def compile_expr(source: str, types: Mapping[str, type], index: Mapping[str, int
     Raises ExprError with a 0-based offset into `source`.
     """
     if not isinstance(source, str):
-        raise ExprError("an expression must be text")
+        raise ExprError("an expression must be text", code="P209", params={"got": "expression"})
     if len(source) > MAX_LENGTH:
-        raise ExprError(f"expression too long ({len(source)} characters, at most {MAX_LENGTH})")
+        raise ExprError(f"expression too long ({len(source)} characters, at most {MAX_LENGTH})", code="P311",
+                        params={"detail": f"{len(source)} > {MAX_LENGTH}"})
     if not source.strip():
-        raise ExprError("empty expression")
+        raise ExprError("empty expression", code="P313", params={})
     if index is None:
         index = {n: i for i, n in enumerate(types)}
     text = source.strip()
@@ -98,16 +103,18 @@ def compile_expr(source: str, types: Mapping[str, type], index: Mapping[str, int
         # offset is 1-based in characters on line `lineno`; 0 means "at the end".
         col = _offset(text, e.lineno, e.offset - 1, in_bytes=False) if e.offset else len(text)
         raise ExprError(f"invalid expression: {e.msg}", lead + col,
-                        "conditions look like 'workload >= 70 and not sms_nuit'") from None
+                        "conditions look like 'workload >= 70 and not sms_nuit'", params={"detail": e.msg}) from None
     checker = _Checker(types, lead, text)
     rtype = checker.check(tree.body)  # counts the parts as it goes: refuses more than MAX_NODES
     if checker.mults > MAX_MULTIPLICATIONS:
-        raise ExprError(f"at most {MAX_MULTIPLICATIONS} multiplications in one expression")
+        raise ExprError(f"at most {MAX_MULTIPLICATIONS} multiplications in one expression", code="P311",
+                        params={"detail": f"* > {MAX_MULTIPLICATIONS}"})
     if want is not None and rtype is not want:
         kind = "a condition (true/false)" if want is bool else "a number"
         raise ExprError(f"this expression gives {'a number' if rtype is int else 'true/false'}, "
                         f"but {kind} is expected here", lead,
-                        "compare it, e.g. 'relances > 0'" if want is bool else None)
+                        "compare it, e.g. 'relances > 0'" if want is bool else None, code="P308",
+                        params={"got": "number" if rtype is int else "bool", "want": "condition" if want is bool else "number"})
     params: list = []
     shape = _emit(tree.body, index, params)
     return Expr(source, rtype, _factory(shape, len(params))(*params), frozenset(checker.names))
@@ -138,27 +145,30 @@ class _Checker:
     def check(self, node: ast.AST) -> type:
         self.parts += 1
         if self.parts > MAX_NODES:
-            raise ExprError(f"expression too complex: at most {MAX_NODES} parts")
+            raise ExprError(f"expression too complex: at most {MAX_NODES} parts", code="P311",
+                            params={"detail": f"> {MAX_NODES}"})
         if isinstance(node, ast.Constant):
             v = node.value
             if isinstance(v, bool):
                 return bool
             if isinstance(v, int):
                 if abs(v) > INT_LIMIT:
-                    raise ExprError(f"number too large (at most {INT_LIMIT})", self.where(node))
+                    raise ExprError(f"number too large (at most {INT_LIMIT})", self.where(node), code="P307",
+                                    params={"limit": INT_LIMIT})
                 return int
             if isinstance(v, str):
-                raise ExprError("strings are not allowed in expressions", self.where(node))
+                raise ExprError("strings are not allowed in expressions", self.where(node), code="P305", params={})
             if isinstance(v, float):
-                raise ExprError("only whole numbers are allowed", self.where(node))
-            raise ExprError(f"{v!r} is not allowed in expressions", self.where(node))
+                raise ExprError("only whole numbers are allowed", self.where(node), code="P306", params={"value": v})
+            raise ExprError(f"{v!r} is not allowed in expressions", self.where(node), code="P304", params={"what": repr(v)})
         if isinstance(node, ast.Name):
             if node.id in _LITERALS:
                 return bool
             if node.id not in self.types:
                 raise ExprError(f"unknown name '{node.id}'", self.where(node),
                                 did_you_mean(node.id, self.types) or
-                                ("known names: " + ", ".join(self.types) if self.types else None))
+                                ("known names: " + ", ".join(self.types) if self.types else None),
+                                code="P303", params={"name": node.id, "suggestion": closest(node.id, self.types)})
             self.names.add(node.id)
             return self.types[node.id]
         if isinstance(node, ast.UnaryOp):
@@ -169,12 +179,13 @@ class _Checker:
             if isinstance(node.op, (ast.USub, ast.UAdd)):
                 self.expect(node.operand, t, int, "'-'")
                 return int
-            raise ExprError("'~' is not allowed", self.where(node))
+            raise ExprError("'~' is not allowed", self.where(node), code="P312", params={"op": "~"})
         if isinstance(node, ast.BinOp):
             op = type(node.op)
             if op not in _BIN:
                 sym = {ast.Pow: "**", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%"}.get(op, "this operator")
-                raise ExprError(f"'{sym}' is not allowed; use + - * and comparisons", self.where(node))
+                raise ExprError(f"'{sym}' is not allowed; use + - * and comparisons", self.where(node), code="P312",
+                                params={"op": sym})
             if op is ast.Mult:
                 self.mults += 1
             lt, rt = self.check(node.left), self.check(node.right)
@@ -191,23 +202,26 @@ class _Checker:
             ts = [self.check(o) for o in operands]
             for op, left, right, lt, rt in zip(node.ops, operands, operands[1:], ts, ts[1:]):
                 if type(op) not in _CMP:
-                    raise ExprError("only == != < <= > >= comparisons are allowed", self.where(right))
+                    raise ExprError("only == != < <= > >= comparisons are allowed", self.where(right), code="P314",
+                                    params={})
                 if isinstance(op, (ast.Eq, ast.NotEq)):
                     if lt is not rt:
-                        raise ExprError("cannot compare a number with true/false", self.where(left))
+                        raise ExprError("cannot compare a number with true/false", self.where(left), code="P310",
+                                        params={})
                 else:
                     self.expect(left, lt, int, "an ordering comparison")
                     self.expect(right, rt, int, "an ordering comparison")
             return bool
         for kind, msg in _FORBIDDEN_NAMES.items():
             if isinstance(node, kind):
-                raise ExprError(msg, self.where(node))
-        raise ExprError(f"'{type(node).__name__}' is not allowed in expressions", self.where(node))
+                raise ExprError(msg, self.where(node), code="P304", params={"what": kind.__name__})
+        raise ExprError(f"'{type(node).__name__}' is not allowed in expressions", self.where(node), code="P304",
+                        params={"what": type(node).__name__})
 
     def expect(self, node: ast.AST, got: type, want: type, what: str) -> None:
         if got is not want:
             raise ExprError(f"{what} needs {'numbers' if want is int else 'true/false values'}",
-                            self.where(node))
+                            self.where(node), code="P309", params={"op": what, "want": "numbers" if want is int else "bools"})
 
 
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")

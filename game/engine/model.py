@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from .expr import ExprError, compile_expr
-from .names import INT_LIMIT, NAME_ID, RESERVED_NAMES, SCENARIO_ID, did_you_mean
+from .names import INT_LIMIT, NAME_ID, RESERVED_NAMES, SCENARIO_ID, closest, did_you_mean
 
 _NAME_RE = re.compile(NAME_ID)
 
@@ -263,6 +263,9 @@ class Problem:
     offset: int = 0
     code: str = "invalid"
     key: bool = False  # True when the problem is the mapping key at `path`, not its value
+    #: The parameters of the catalogue message for `code` (P204: {"name", "suggestion"}), so
+    #: game.authoring can word the problem in the trainer's language; `message` stays the English one.
+    params: Any = None
 
 
 class ScenarioError(Exception):
@@ -402,32 +405,42 @@ def check_references(scenario: Scenario) -> list[Problem]:
 
     for name in gauges:
         if not _NAME_RE.fullmatch(name):
-            probs.append(Problem(("gauges", name), f"'{name}' is not a valid gauge name (expected {NAME_ID})", key=True))
+            probs.append(Problem(("gauges", name), f"'{name}' is not a valid gauge name (expected {NAME_ID})", key=True,
+                                 code="P203", params={"value": name}))
         elif name in RESERVED_NAMES:
-            probs.append(Problem(("gauges", name), f"'{name}' is a reserved word and cannot name a gauge", key=True))
+            probs.append(Problem(("gauges", name), f"'{name}' is a reserved word and cannot name a gauge", key=True,
+                                 code="P228", params={"name": name, "what": "gauge"}))
     for name, value in variables.items():
         if not _NAME_RE.fullmatch(name):
-            probs.append(Problem(("variables", name), f"'{name}' is not a valid variable name (expected {NAME_ID})", key=True))
+            probs.append(Problem(("variables", name), f"'{name}' is not a valid variable name (expected {NAME_ID})", key=True,
+                                 code="P203", params={"value": name}))
         elif name in RESERVED_NAMES:
-            probs.append(Problem(("variables", name), f"'{name}' is a reserved word and cannot name a variable", key=True))
+            probs.append(Problem(("variables", name), f"'{name}' is a reserved word and cannot name a variable", key=True,
+                                 code="P228", params={"name": name, "what": "variable"}))
         elif name in gauges:
-            probs.append(Problem(("variables", name), f"'{name}' is both a gauge and a variable; names share one namespace", key=True))
+            probs.append(Problem(("variables", name), f"'{name}' is both a gauge and a variable; names share one namespace", key=True,
+                                 code="P229", params={"name": name}))
         elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > INT_LIMIT:
-            probs.append(Problem(("variables", name), f"{value} is too large (integers stay within ±{INT_LIMIT})"))
+            probs.append(Problem(("variables", name), f"{value} is too large (integers stay within ±{INT_LIMIT})",
+                                 code="P227", params={"value": value, "limit": INT_LIMIT}))
 
     for nid in scenario.nodes:
         if not _NAME_RE.fullmatch(nid):
-            probs.append(Problem(("nodes", nid), f"'{nid}' is not a valid node id (expected {NAME_ID})", key=True))
+            probs.append(Problem(("nodes", nid), f"'{nid}' is not a valid node id (expected {NAME_ID})", key=True,
+                                 code="P203", params={"value": nid}))
     for eid in scenario.endings:
         if not _NAME_RE.fullmatch(eid):
-            probs.append(Problem(("endings", eid), f"'{eid}' is not a valid ending id (expected {NAME_ID})", key=True))
+            probs.append(Problem(("endings", eid), f"'{eid}' is not a valid ending id (expected {NAME_ID})", key=True,
+                                 code="P203", params={"value": eid}))
         if eid in scenario.nodes:
-            probs.append(Problem(("endings", eid), f"'{eid}' is both a node and an ending; they share one namespace", key=True))
+            probs.append(Problem(("endings", eid), f"'{eid}' is both a node and an ending; they share one namespace", key=True,
+                                 code="P230", params={"name": eid}))
     targets = set(scenario.nodes) | set(scenario.endings)
 
     def goto(path: tuple, target: str | None) -> None:
         if target is not None and target not in targets:
-            probs.append(Problem(path, f"unknown node or ending '{target}'", did_you_mean(target, targets), code="unknown-goto"))
+            probs.append(Problem(path, f"unknown node or ending '{target}'", did_you_mean(target, targets), code="P204",
+                                 params={"name": target, "suggestion": closest(target, targets)}))
 
     def expr(path: tuple, source: str | None) -> None:
         if source is None:
@@ -435,23 +448,26 @@ def check_references(scenario: Scenario) -> list[Problem]:
         try:
             compile_expr(source, types)
         except ExprError as e:
-            probs.append(Problem(path, e.message, e.hint, offset=e.offset, code="expression"))
+            probs.append(Problem(path, e.message, e.hint, offset=e.offset, code=e.code, params=e.params))
 
     def effects(path: tuple, eff: dict, assign: bool) -> None:
         for name, value in eff.items():
             where = path + (name,)
             if name not in types:
-                probs.append(Problem(where, f"unknown gauge or variable '{name}'", did_you_mean(name, types), code="unknown-name", key=True))
+                probs.append(Problem(where, f"unknown gauge or variable '{name}'", did_you_mean(name, types), code="P224",
+                                     key=True, params={"name": name, "suggestion": closest(name, types)}))
                 continue
             want = types[name]
             if want is bool and not isinstance(value, bool):
-                probs.append(Problem(where, f"'{name}' is a boolean: give true or false, not {value}", code="effect-type"))
+                probs.append(Problem(where, f"'{name}' is a boolean: give true or false, not {value}", code="P225",
+                                     params={"name": name, "value": value}))
             elif want is int and isinstance(value, bool):
                 example = "a number such as 60" if assign else "a number to add, such as 10 or -5"
                 probs.append(Problem(where, f"'{name}' is a number: give {example}, not {str(value).lower()}",
-                                     code="effect-type"))
+                                     code="P226", params={"name": name, "value": str(value).lower(), "assign": assign}))
             elif want is int and abs(value) > INT_LIMIT:
-                probs.append(Problem(where, f"{value} is too large (integers stay within ±{INT_LIMIT})", code="effect-type"))
+                probs.append(Problem(where, f"{value} is too large (integers stay within ±{INT_LIMIT})", code="P227",
+                                     params={"value": value, "limit": INT_LIMIT}))
 
     def text(path: tuple, t: Any) -> None:
         if isinstance(t, str):
@@ -466,7 +482,8 @@ def check_references(scenario: Scenario) -> list[Problem]:
             return
         for m in _PLACEHOLDER.finditer(s):
             if m.group(1) not in types:
-                probs.append(Problem(path, f"unknown name '{{{m.group(1)}}}' in text", did_you_mean(m.group(1), types), offset=m.start(), code="unknown-name"))
+                probs.append(Problem(path, f"unknown name '{{{m.group(1)}}}' in text", did_you_mean(m.group(1), types), offset=m.start(),
+                                     code="P224", params={"name": m.group(1), "suggestion": closest(m.group(1), types)}))
 
     if scenario.start not in targets:
         goto(("start",), scenario.start)
@@ -480,7 +497,7 @@ def check_references(scenario: Scenario) -> list[Problem]:
     trig_ids = [t.id for t in scenario.triggers if t.id]
     for i, tid in enumerate(trig_ids):
         if tid in trig_ids[:i]:
-            probs.append(Problem(("triggers", i, "id"), f"duplicate trigger id '{tid}'"))
+            probs.append(Problem(("triggers", i, "id"), f"duplicate trigger id '{tid}'", code="P232", params={"trigger": tid}))
 
     for nid, node in scenario.nodes.items():
         p = ("nodes", nid)
@@ -494,7 +511,8 @@ def check_references(scenario: Scenario) -> list[Problem]:
             cp = p + ("choices", j)
             cid = ch.id or f"{nid}.{j + 1}"
             if cid in seen:
-                probs.append(Problem(cp + ("id",), f"duplicate choice id '{cid}' in node '{nid}'", code="duplicate-choice"))
+                probs.append(Problem(cp + ("id",), f"duplicate choice id '{cid}' in node '{nid}'", code="P231",
+                                     params={"choice": cid, "node": nid}))
             seen[cid] = j
             names(cp + ("text",), ch.text)
             names(cp + ("feedback",), ch.feedback)

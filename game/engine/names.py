@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import keyword
+import re
 from typing import Any
 
 SCENARIO_ID = r"^[a-z0-9-]+$"
@@ -21,6 +22,16 @@ INT_LIMIT = 10**9
 RESERVED_NAMES = frozenset({"true", "false", "and", "or", "not"}) | frozenset(keyword.kwlist)
 
 
+_NAME_RE = re.compile(NAME_ID)
+
+
 def did_you_mean(word: str, candidates: Any) -> str | None:
-    match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"did you mean '{match[0]}'?" if match else None
+    match = closest(word, candidates)
+    return f"did you mean '{match}'?" if match else None
+
+
+def closest(word: str, candidates: Any) -> str | None:
+    """The valid name among `candidates` closest to `word` (a suggestion is always a valid name)."""
+    valid = [c for c in candidates if isinstance(c, str) and _NAME_RE.fullmatch(c)]
+    match = difflib.get_close_matches(word, valid, n=1, cutoff=0.6)
+    return match[0] if match else None

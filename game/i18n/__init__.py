@@ -1,39 +1,94 @@
-"""Interface strings, one JSON catalogue per language (fr first, en).
+"""Every string of the product, one catalogue per language (fr first, en).
+
+The catalogue of a language is the union of its JSON files in this folder:
+`fr.json` (the game's interface), `cli.fr.json` (the command line and the
+authoring commands), `diagnostics.fr.json` (every diagnostic by code: its
+message, hint, explanation and examples). A test keeps the languages
+identical in keys and the files free of duplicates.
 
 `t(key, lang, **values)` returns the string with `{name}` filled in; a key
-missing from a catalogue falls back to French, then to the key itself, and a
-test keeps the catalogues identical in keys.
+missing from a catalogue falls back to French, then to the key itself.
+Besides str.format's, a field may use `!q` (a name from a file, quoted the
+language's way: « x » / 'x') and `!n` (a number: 1 234,5 / 1,234.5).
+Typography (colon spacing, quotes, numbers, dates) lives in
+`game.i18n.typography`.
 """
 
 from __future__ import annotations
 
 import json
-import re
+import locale
+import os
+import string
 from functools import lru_cache
 from pathlib import Path
 
+from .typography import ident, keep_together, number  # noqa: F401  (keep_together: the old home)
+
 LANGUAGES = ("fr", "en")
 DEFAULT = "fr"
+_HERE = Path(__file__).parent
+
+
+def catalogue_files(lang: str) -> list[Path]:
+    """The JSON files that make up the catalogue of `lang`."""
+    return sorted(p for p in _HERE.glob(f"*{lang}.json") if p.name == f"{lang}.json" or p.name.endswith(f".{lang}.json"))
 
 
 @lru_cache(maxsize=None)
 def catalogue(lang: str) -> dict[str, str]:
-    path = Path(__file__).with_name(f"{lang}.json")
-    if not path.exists():
-        return {}
-    return json.loads(path.read_text(encoding="utf-8"))
+    merged: dict[str, str] = {}
+    for path in catalogue_files(lang):
+        merged.update(json.loads(path.read_text(encoding="utf-8")))
+    return merged
+
+
+class _Formatter(string.Formatter):
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def convert_field(self, value, conversion):
+        if conversion == "q":
+            return ident(value, self.lang)
+        if conversion == "n":
+            return number(value, self.lang) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+        return super().convert_field(value, conversion)
 
 
 def t(key: str, lang: str = DEFAULT, **values: object) -> str:
     text = catalogue(lang).get(key) or catalogue(DEFAULT).get(key) or key
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    if "!" not in text:
+        return text.format(**values)
+    try:
+        return _Formatter(lang).vformat(text, (), values)
+    except (KeyError, IndexError, ValueError):
+        return text
 
 
-_BEFORE = re.compile(r" ([:;!?»])")
-_AFTER = re.compile(r"([«]) ")
+def has(key: str, lang: str = DEFAULT) -> bool:
+    return key in catalogue(lang)
 
 
-def keep_together(text: str) -> str:
-    """French typography for wrapped text: the space before : ; ! ? » and after «
-    becomes a no-break space, so no line starts with ':' or '»' (and none ends with '«')."""
-    return _AFTER.sub("\\1\u00a0", _BEFORE.sub("\u00a0\\1", text))
+def system_language() -> str:
+    """The language of the system locale if it is one of ours, else French."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(var)
+        if value:
+            code = value.split(":")[0][:2].lower()
+            return code if code in LANGUAGES else DEFAULT
+    try:
+        code = (locale.getlocale()[0] or "")[:2].lower()
+    except ValueError:
+        code = ""
+    return code if code in LANGUAGES else DEFAULT
+
+
+def choose_language(explicit: str | None = None, scenario: str | None = None) -> str:
+    """`--lang` if given, else the scenario's `language` if we speak it, else the system locale."""
+    if explicit in LANGUAGES:
+        return explicit
+    if scenario in LANGUAGES:
+        return scenario
+    return system_language()

@@ -87,12 +87,14 @@ def test_analyze_budget(capsys, starter):
 
 
 def test_analyze_bad_input(capsys, tmp_path):
-    code, out, err = run(capsys, "analyze", str(tmp_path / "nothing.yaml"))
+    code, out, err = run(capsys, "analyze", str(tmp_path / "nothing.yaml"), "--lang", "en")
     assert code == 2 and "no such file" in err
     bad = tmp_path / "bad.yaml"
     bad.write_text(starter_text("essai").replace("goto: lundi", "goto: lundy", 1), encoding="utf-8")
-    code, out, err = run(capsys, "analyze", str(bad))
+    code, out, err = run(capsys, "analyze", str(bad), "--lang", "en")
     assert code == 1 and "unknown node or ending 'lundy'" in err and "did you mean 'lundi'?" in err
+    code, out, err = run(capsys, "analyze", str(bad))  # the scenario's language, French
+    assert code == 1 and "erreur P204: le nœud «\u00a0lundy\u00a0» n'existe pas" in err
     assert run(capsys, "analyze", "pas-de-scenario-de-ce-nom")[0] == 2
     with pytest.raises(SystemExit) as e:
         main(["analyze", str(bad), "--max-states", "zero"])
@@ -149,7 +151,9 @@ def test_graph_without_graphviz_says_how_to_install_it(capsys, monkeypatch, star
         monkeypatch.setenv("PATH", str(tmp_path))
     code, out, err = run(capsys, "graph", str(starter), "--format", fmt, "-o", str(tmp_path / f"x.{fmt}"))
     assert code == 2 and out == "" and "Traceback" not in err
-    assert f"Graphviz's 'dot' program is needed for {fmt.upper()} output" in err
+    assert f"le programme Graphviz (« dot ») est introuvable : il faut l'installer pour le format {fmt.upper()}" in err
+    assert "the Graphviz program ('dot') was not found" in run(
+        capsys, "graph", str(starter), "--format", fmt, "-o", str(tmp_path / f"x.{fmt}"), "--lang", "en")[2]
     for line in ("sudo apt install graphviz", "brew install graphviz", "https://graphviz.org/download/",
                  "--format mermaid"):
         assert line in err
@@ -164,7 +168,7 @@ def test_graph_failure_of_dot_is_a_message(monkeypatch, starter, tmp_path, capsy
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", str(tmp_path))
     code, _, err = run(capsys, "graph", str(starter), "--format", "svg")
-    assert code == 2 and "Graphviz failed: Error: syntax error in line 1" in err
+    assert code == 2 and "Graphviz n'a pas pu dessiner la carte : Error: syntax error in line 1" in err
 
 
 # --------------------------------------------------------------------------
@@ -244,7 +248,7 @@ def test_new_never_overwrites(capsys, tmp_path):
 
 def test_new_refuses_a_bad_id_and_a_translation_from_scratch(capsys, tmp_path):
     code, _, err = run(capsys, "new", "Mon Dilemme", "--dir", str(tmp_path))
-    assert code == 2 and "'mon-dilemme'" in err and not any(tmp_path.iterdir())
+    assert code == 2 and "«\u00a0mon-dilemme\u00a0»" in err and not any(tmp_path.iterdir())
     run(capsys, "new", "essai", "--dir", str(tmp_path))
     code, _, err = run(capsys, "new", "essai", "--lang", "en", "--dir", str(tmp_path))
     assert code == 2 and "copy" in err and not (tmp_path / "essai" / "en.yaml").exists()
@@ -255,8 +259,10 @@ def test_new_refuses_a_bad_id_and_a_translation_from_scratch(capsys, tmp_path):
 
 
 def test_check_clean_file(capsys, starter):
-    code, out, _ = run(capsys, "check", str(starter))
+    code, out, _ = run(capsys, "check", str(starter), "--lang", "en")
     assert code == 0 and out == "1 file(s) checked: no error\n"
+    code, out, _ = run(capsys, "check", str(starter))
+    assert code == 0 and out == "1 fichier(s) vérifié(s) : aucune erreur\n"
 
 
 def test_check_says_when_the_analysis_was_cut(tmp_path, monkeypatch):
@@ -265,7 +271,7 @@ def test_check_says_when_the_analysis_was_cut(tmp_path, monkeypatch):
         "      - id: attendre\n", "      - id: encore\n        text: Encore\n        effects: {compteur: 1}\n"
                                    "        goto: dimanche\n      - id: attendre\n"), encoding="utf-8")
     diags = check_file(p, max_states=100)
-    (d,) = [d for d in diags if d.code == "analysis-partial"]
+    (d,) = [d.in_lang("en") for d in diags if d.code == "P407"]
     assert d.severity == "warning" and d.message.startswith("the analysis stopped after 100 situations")
     assert d.hint == f"run 'pandore analyze {p} --max-states 1000000'"
 

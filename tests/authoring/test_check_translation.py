@@ -31,8 +31,11 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+DRIFT = {"P503", "P504", "P505", "P510", "P511", "P512", "P513"}
+
+
 def drift(path: Path) -> list[tuple[int, str]]:
-    return [(d.line, d.message) for d in check_file(path) if d.code == "translation"]
+    return [(d.line, d.in_lang("en").message) for d in check_file(path) if d.code in DRIFT]
 
 
 def test_the_starters_are_translations_of_each_other(folder):
@@ -96,7 +99,7 @@ def test_a_removed_choice(folder):
     end = text.index("endings:")
     en.write_text(text[:start] + "\n" + text[end:], encoding="utf-8")
     assert drift(en) == [(line_of(en, "    choices:", 2),
-                          "translation drift: node 'lundi': the number of choices is 3 here but 4 in fr.yaml")]
+                          "translation drift: choice 'cadre' of node 'lundi' in fr.yaml is missing here")]
 
 
 def test_only_texts_changed_is_clean(folder):
@@ -110,15 +113,81 @@ def test_only_texts_changed_is_clean(folder):
 def test_the_original_with_errors_is_said(folder):
     edit(folder / "fr.yaml", "start: dimanche", "start: dimanch")
     diags = check_file(folder / "en.yaml")
-    assert [(d.severity, d.message) for d in diags] == [
-        ("warning", "cannot compare this translation with fr.yaml: that file has errors")]
+    assert [(d.severity, d.code, d.in_lang("en").message) for d in diags] == [
+        ("warning", "P506", "cannot compare this translation with fr.yaml: that file has errors")]
 
 
 def test_language_and_folder_names(folder):
     edit(folder / "en.yaml", "language: en", "language: fr")
-    (d,) = [d for d in check_file(folder / "en.yaml") if d.code == "naming"]
-    assert (d.line, d.message) == (line_of(folder / "en.yaml", "language: fr"),
-                                   "this file is named en.yaml but says 'language: fr'")
+    (d,) = [d for d in check_file(folder / "en.yaml") if d.code == "P501"]
+    assert (d.line, d.in_lang("en").message) == (line_of(folder / "en.yaml", "language: fr"),
+                                                 "this file is named en.yaml but says 'language: fr'")
     edit(folder / "fr.yaml", "id: essai", "id: autre")
-    msgs = [d.message for d in check_file(folder / "fr.yaml") if d.code == "naming"]
+    msgs = [d.in_lang("en").message for d in check_file(folder / "fr.yaml") if d.code == "P502"]
     assert msgs == ["the folder is named 'essai' but the scenario id is 'autre'"]
+
+
+# --------------------------------------------------------------------------
+# Choices matched by id; untranslated and dropped content
+
+
+def codes_and_messages(path: Path, codes: set[str]) -> list[tuple[int, str, str]]:
+    return [(d.line, d.code, d.in_lang("en").message) for d in check_file(path) if d.code in codes]
+
+
+def test_a_moved_choice_is_reported_once_by_id(folder):
+    en = folder / "en.yaml"
+    text = en.read_text(encoding="utf-8")
+    start, middle, end = text.index("      - id: repondre"), text.index("      - id: attendre"), \
+        text.index("      - id: orienter")
+    en.write_text(text[:start] + text[middle:end] + text[start:middle] + text[end:], encoding="utf-8")
+    assert drift(en) == [(line_of(en, "- id: repondre"), "translation drift: choice 'repondre' of node 'dimanche' "
+                                                         "is number 2 here but 1 in fr.yaml")]
+
+
+def test_an_added_choice_is_reported_once_by_id(folder):
+    en = folder / "en.yaml"
+    edit(en, "      - id: attendre\n", "      - id: en_plus\n        text: One more\n        goto: lundi\n"
+                                       "      - id: attendre\n")
+    assert drift(en) == [(line_of(en, "- id: en_plus"),
+                          "translation drift: choice 'en_plus' of node 'dimanche' is not in fr.yaml")]
+
+
+def test_a_text_left_untranslated_and_a_text_still_in_french(folder):
+    en = folder / "en.yaml"
+    label = "Lui répondre tout de suite pour la rassurer"
+    edit(en, "text: Reply at once to reassure her", f"text: {label}")
+    edit(en, "title: A message on a Sunday", "title: Un message pour vous et pour elle le dimanche")
+    found = codes_and_messages(en, {"P507", "P508"})
+    assert (line_of(en, f"text: {label}"), "P507",
+            "untranslated text: the text of choice 'repondre' is the same as in fr.yaml") in found
+    assert (line_of(en, "title: Un message"), "P508", "untranslated text: the title looks written in French") in found
+    assert len(found) == 2
+
+
+def test_a_file_left_entirely_in_french_is_said_once(folder):
+    en = folder / "en.yaml"
+    en.write_text((folder / "fr.yaml").read_text(encoding="utf-8").replace("language: fr", "language: en"),
+                  encoding="utf-8")
+    diags = [d for d in check_file(en) if d.code.startswith("P5")]
+    assert [d.code for d in diags] == ["P514"]
+    assert diags[0].in_lang("en").message.startswith("this translation looks untranslated: ")
+    assert diags[0].line == line_of(en, "language: en")
+
+
+def test_dropped_key_points_and_sources(folder):
+    en = folder / "en.yaml"
+    edit(en, "    - Doing it in the person's place is quick but does not help them do it alone.\n", "")
+    edit(en, "    - The France Services network (france-services.gouv.fr)\n", "")
+    found = codes_and_messages(en, {"P509"})
+    assert [m for _, _, m in found] == ["the debrief's key points: 2 here but 3 in fr.yaml",
+                                        "the debrief's sources: 1 here but 2 in fr.yaml"]
+
+
+def test_conditions_of_variants_in_french(folder):
+    en = folder / "en.yaml"
+    edit(en, "      - if: dispo_dimanche\n", "      - if: not dispo_dimanche\n")
+    (d,) = [d for d in check_file(en) if d.code == "P513"]
+    assert d.in_lang("fr").message.replace("\u00a0", " ") == (
+        "écart de traduction : nœud « lundi » : les conditions des variantes de texte valent "
+        "['not dispo_dimanche', absent] ici mais ['dispo_dimanche', absent] dans fr.yaml")

@@ -40,20 +40,20 @@ def test_the_base_scenario_is_valid():
 
 def test_unknown_goto_with_a_suggestion():
     p = one(nodes=at_a({"text": "x", "goto": "ned"}))
-    assert (p.path, p.code, p.hint) == (CHOICE + ("goto",), "unknown-goto", "did you mean 'end'?")
+    assert (p.path, p.code, p.hint) == (CHOICE + ("goto",), "P204", "did you mean 'end'?")
     assert p.message == "unknown node or ending 'ned'"
     p = one(nodes=at_a({"text": "x", "outcomes": [{"weight": 1, "goto": "end"}, {"weight": 1, "goto": "zzz"}]}))
-    assert (p.path, p.code) == (CHOICE + ("outcomes", 1, "goto"), "unknown-goto")
+    assert (p.path, p.code) == (CHOICE + ("outcomes", 1, "goto"), "P204")
     p = one(triggers=[{"if": "true", "goto": "nowhere"}])
-    assert (p.path, p.code) == (("triggers", 0, "goto"), "unknown-goto")
+    assert (p.path, p.code) == (("triggers", 0, "goto"), "P204")
     p = one(start="nowhere")
-    assert (p.path, p.code) == (("start",), "unknown-goto")
+    assert (p.path, p.code) == (("start",), "P204")
 
 
 def test_duplicate_choice_ids():
     p = one(nodes=at_a({"id": "go", "text": "x", "goto": "end"}, {"text": "y", "goto": "end"},
                        {"id": "go", "text": "z", "goto": "end"}))
-    assert (p.path, p.code) == (("nodes", "a", "choices", 2, "id"), "duplicate-choice")
+    assert (p.path, p.code) == (("nodes", "a", "choices", 2, "id"), "P231")
     assert "'go'" in p.message and "'a'" in p.message
     # The same id in two nodes is fine.
     make(nodes={"a": {"choices": [{"id": "go", "text": "x", "goto": "b"}]},
@@ -93,7 +93,7 @@ def test_effect_type_mismatches():
     by_path = {p.path: p for p in found}
     assert set(by_path) == {CHOICE + ("effects", "flag"), CHOICE + ("effects", "g"),
                             CHOICE + ("set", "flag"), CHOICE + ("set", "n")}
-    assert all(p.code == "effect-type" for p in found)
+    assert all(p.code in ("P225", "P226", "P227") for p in found)
     assert "'flag' is a boolean" in by_path[CHOICE + ("effects", "flag")].message
     assert "'g' is a number" in by_path[CHOICE + ("effects", "g")].message
     assert "'n' is a number" in by_path[CHOICE + ("set", "n")].message
@@ -111,7 +111,7 @@ def test_effect_checks_cover_nodes_outcomes_and_triggers(where):
     else:
         p = one(triggers=[{"if": "true", **bad}])
         assert p.path == ("triggers", 0, "effects", "flag")
-    assert p.code == "effect-type"
+    assert p.code == "P225"
 
 
 def test_effect_values_must_be_integers_or_booleans():
@@ -122,7 +122,7 @@ def test_effect_values_must_be_integers_or_booleans():
 
 def test_unknown_effect_names_with_a_suggestion():
     p = one(nodes=at_a({"text": "x", "goto": "end", "effects": {"flga": True}}))
-    assert (p.path, p.code, p.key) == (CHOICE + ("effects", "flga"), "unknown-name", True)
+    assert (p.path, p.code, p.key) == (CHOICE + ("effects", "flga"), "P224", True)
     assert p.hint == "did you mean 'flag'?"
     p = one(nodes=at_a({"text": "x", "goto": "end", "set": {"zzz": 1}}))
     assert p.path == CHOICE + ("set", "zzz") and p.hint is None
@@ -208,7 +208,7 @@ def test_unknown_placeholders_in_texts():
         (("nodes", "a", "choices", 0, "feedback"), 4, "did you mean 'g'?"),
         (("endings", "end", "text", 0, "text"), 3, "did you mean 'flag'?"),
     }
-    assert all(p.code == "unknown-name" and "in text" in p.message for p in found)
+    assert all(p.code == "P224" and "in text" in p.message for p in found)
 
 
 def test_unknown_placeholders_in_hints_and_outcome_feedback():
@@ -231,10 +231,10 @@ def test_expression_problems_keep_their_offset():
     )
     got = {p.path: (p.offset, p.code) for p in found}
     assert got == {
-        ("triggers", 0, "if"): (0, "expression"),
-        ("nodes", "a", "text", 0, "if"): (8, "expression"),
-        CHOICE + ("if",): (10, "expression"),
-        CHOICE + ("available_if",): (0, "expression"),
+        ("triggers", 0, "if"): (0, "P312"),
+        ("nodes", "a", "text", 0, "if"): (8, "P304"),
+        CHOICE + ("if",): (10, "P303"),
+        CHOICE + ("available_if",): (0, "P308"),
     }
 
 
