@@ -15,9 +15,9 @@ def test_the_title_screen_shows_the_version(tmp_path, monkeypatch):
     import pygame
 
     from game.ui import userdata
-    from game.ui.app import App
+    from game.ui.app import open_window
 
-    app = App(lang="fr", size=(1280, 720), dirs=userdata.Dirs.default())
+    app = open_window(lang="fr", size=(1280, 720), dirs=userdata.Dirs.default())
     try:
         assert app.stack[-1].name == "title"
         drawn = []

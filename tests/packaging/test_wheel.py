@@ -159,10 +159,10 @@ def test_trainers_folders_beside_the_shipped_library(venv, env, tmp_path):
 
 WINDOW = r"""
 import sys
-from game.ui.app import App
+from game.ui.app import open_window
 from game.ui.pilot import Pilot
 from game.ui import theme
-app = App(lang="fr", size=(1280, 720))
+app = open_window(lang="fr", size=(1280, 720))
 pilot = Pilot(app)
 pilot.settle()
 assert pilot.scene.name == "title", pilot.scene.name
