@@ -17,6 +17,7 @@ from typing import Callable, TextIO
 from game import presentation
 from game.engine import ChoiceView, Playthrough, Rejected, Scenario
 from game.i18n import keep_together, t
+from game.i18n import typography
 
 
 class ChoicePickError(Exception):
@@ -100,7 +101,7 @@ class TerminalPlayer:
             self.say(t("term.step_out", self.lang), indent=2)
         if sc.objectives:
             self.say()
-            self.say(t("term.objectives", self.lang) + " :" if self.lang == "fr" else t("term.objectives", self.lang) + ":")
+            self.say(self._colon(t("term.objectives", self.lang)))
             for o in sc.objectives:
                 self.say("• " + o, indent=2, hang=2)
         self.say()
@@ -108,7 +109,7 @@ class TerminalPlayer:
             f"{g.label} {self.pt.state.gauges[name]}" for name, g in sc.gauges.items()))
 
     def _colon(self, word: str) -> str:
-        return f"{word} :" if self.lang == "fr" else f"{word}:"
+        return (word + typography.colon(self.lang)).rstrip()
 
     def show_node(self) -> list[ChoiceView]:
         sc, st, rules = self.scenario, self.pt.state, self.pt.rules
@@ -128,7 +129,7 @@ class TerminalPlayer:
                     self.say(f"» {body}", indent=self.width // 3)
                 else:
                     self.say(f"[{line}]")
-                    self.say(f"« {body} »" if self.lang == "fr" else f"“{body}”", indent=2)
+                    self.say(typography.quote(body, self.lang), indent=2)
             self.say()
         if node.view == "dashboard" and node.panel:
             p = node.panel
@@ -136,14 +137,14 @@ class TerminalPlayer:
             if p.subject:
                 self.say(f"│ {p.subject}")
             if p.score is not None:
-                self.say(f"│ Score : {p.score}/{p.score_max}" if self.lang == "fr" else f"│ Score: {p.score}/{p.score_max}")
+                self.say("│ " + typography.label("Score", f"{p.score}/{p.score_max}", self.lang))
             for c in p.criteria:
-                self.say(f"│   {c.label} : {c.value}" if self.lang == "fr" else f"│   {c.label}: {c.value}")
+                self.say("│   " + typography.label(c.label, c.value, self.lang))
             if p.recommendation:
                 self.say(f"│ → {p.recommendation}")
             if p.confidence is not None:
-                self.say(f"│ {'Confiance' if self.lang == 'fr' else 'Confidence'} : {p.confidence} %"
-                         if self.lang == "fr" else f"│ Confidence: {p.confidence}%")
+                self.say("│ " + typography.label(t("term.confidence", self.lang),
+                                               typography.percent(p.confidence, self.lang), self.lang))
             self.say("└")
             self.say()
         if node.view == "visio" and node.participants:
@@ -208,8 +209,7 @@ class TerminalPlayer:
         self.say()
         self.say(self._colon(t("term.what_weighed", self.lang)))
         for w in presentation.weighed(self.pt, self.lang):
-            self.say(f"{w.label} : {w.start} → {w.final} ({w.final - w.start:+d})" if self.lang == "fr"
-                     else f"{w.label}: {w.start} → {w.final} ({w.final - w.start:+d})", indent=2)
+            self.say(typography.label(w.label, f"{w.start} → {w.final} ({w.final - w.start:+d})", self.lang), indent=2)
             if not w.causes:
                 self.say(t("term.no_change", self.lang), indent=6)
             for d, label in w.causes:
@@ -275,8 +275,7 @@ class TerminalPlayer:
                 if answer.isdigit() and 1 <= int(answer) <= len(shown):
                     v = shown[int(answer) - 1]
                     if not v.available:
-                        self.say(t("term.disabled", self.lang, hint=f" : {v.hint}" if v.hint and self.lang == "fr"
-                                   else (f": {v.hint}" if v.hint else "")))
+                        self.say(t("term.disabled", self.lang, hint=typography.colon(self.lang) + v.hint if v.hint else ""))
                         continue
                     self.pt = self.pt.choose(v.id)
                     self.say()

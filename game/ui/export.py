@@ -8,7 +8,7 @@ import html
 from pathlib import Path
 
 from game.authoring.files import atomic_write_text
-from game.i18n import t
+from game.i18n import t, typography
 
 from .controller import Debrief
 
@@ -67,7 +67,8 @@ def chart_svg(d: Debrief, bounds: dict[str, tuple[int, int, str]], lang: str) ->
 
 def debrief_html(d: Debrief, scenario_title: str, bounds: dict[str, tuple[int, int, str]], lang: str) -> str:
     tone = t(f"ui.tone.{d.tone}", lang)
-    when = _dt.datetime.now().strftime("%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M")
+    now = _dt.datetime.now()
+    when = f"{typography.date(now, lang)}, {typography.time(now, lang)}"
     legend = "".join(
         f'<li><svg width="28" height="14" aria-hidden="true"><line x1="0" y1="7" x2="28" y2="7" stroke="{SERIES[i % 6]}" '
         f'stroke-width="3"/>{_marker(MARKERS[i % 6], 14, 7, SERIES[i % 6])}</svg> {_e(bounds[g][2])} : '
@@ -77,7 +78,8 @@ def debrief_html(d: Debrief, scenario_title: str, bounds: dict[str, tuple[int, i
     for w in d.weighed:
         items = "".join(f"<li><b>{delta:+d}</b> {_e(what)}</li>" for delta, what in w.causes) or \
             f"<li>{_e(t('ui.debrief.no_change', lang))}</li>"
-        weighed.append(f"<h3>{_e(w.label)} : {w.start} → {w.final} ({w.final - w.start:+d})</h3><ul>{items}</ul>")
+        weighed.append(f"<h3>{_e(typography.label(w.label, f'{w.start} → {w.final} ({w.final - w.start:+d})', lang))}</h3>"
+                       f"<ul>{items}</ul>")
     choices = []
     for e in d.choices:
         fb = "".join(f"<p>{_e(f)}</p>" for f in e.feedback)

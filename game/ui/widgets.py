@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pygame
 
 from game.engine import ChoiceView
+from game.i18n import typography
 
 from .theme import ICONS
 
@@ -370,7 +371,7 @@ def render_chart(ctx, size: tuple[int, int], series: list[tuple[str, str, list[i
     # legend: one entry per gauge, wrapped in rows
     x_leg, row = 0, []
     for i, (name, label, values, lo, hi) in enumerate(series):
-        txt = ctx.fit(f"{label} : {values[0]} → {values[-1]}" if ctx.lang == "fr" else f"{label}: {values[0]} → {values[-1]}",
+        txt = ctx.fit(typography.label(label, f"{values[0]} → {values[-1]}", ctx.lang),
                       "small", "text", w - 30)
         ew = txt.get_width() + 30
         if row and x_leg + ew > w:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pygame
 
+from game.i18n import typography
+
 from . import View
 
 
@@ -22,7 +24,7 @@ class DashboardView(View):
         pad = m.px(16)
         inner = width - 2 * pad
         parts: list[tuple[str, object]] = []  # (kind, payload)
-        colon = " : " if ctx.lang == "fr" else ": "
+        colon = typography.colon(ctx.lang)
         head = ctx.text(p.title, "h3", "card_text", inner - m.px(8), style="bold")
         tag = ctx.text(ctx.t("ui.dashboard.tag"), "small", "card_muted", inner, style="semibold")
         blocks: list[pygame.Surface | tuple] = []
