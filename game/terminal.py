@@ -133,7 +133,8 @@ class TerminalPlayer:
             self.say()
         if node.view == "dashboard" and node.panel:
             p = node.panel
-            self.say(f"┌ {rules.render(p.title, st)}")
+            self.say(f"┌ {(p.tag or t('ui.dashboard.tag', self.lang)).upper()}")
+            self.say(f"│ {rules.render(p.title, st)}")
             if p.subject:
                 self.say(f"│ {p.subject}")
             if p.score is not None:

@@ -95,6 +95,7 @@ class Panel(_Frozen):
     """An algorithm's result card (view: dashboard)."""
 
     title: str
+    tag: str | None = Field(None, description="The line above the card (default: the interface's 'algorithm result').")
     subject: str | None = None
     score: StrictInt | None = None
     score_max: StrictInt = 100

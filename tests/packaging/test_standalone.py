@@ -87,7 +87,7 @@ def test_plays_the_tutorial_in_the_terminal(exe, env, tmp_path):
 def test_the_tools(exe, folder, env, tmp_path):
     shipped = folder / "_internal" / "game" / "_data" / "scenarios"
     proc = _run([exe, "check", shipped], env=env, cwd=tmp_path)
-    assert proc.returncode == 0 and "no error" in proc.stdout, proc.stdout + proc.stderr
+    assert proc.returncode == 0 and "aucune erreur" in proc.stdout, proc.stdout + proc.stderr  # French scenarios
     proc = _run([exe, "analyze", "sms-mineur", "--json"], env=env, cwd=tmp_path)
     assert proc.returncode == 0 and json.loads(proc.stdout), proc.stderr
     proc = _run([exe, "graph", "tutoriel", "--format", "mermaid"], env=env, cwd=tmp_path)

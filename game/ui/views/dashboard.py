@@ -26,7 +26,7 @@ class DashboardView(View):
         parts: list[tuple[str, object]] = []  # (kind, payload)
         colon = typography.colon(ctx.lang)
         head = ctx.text(p.title, "h3", "card_text", inner - m.px(8), style="bold")
-        tag = ctx.text(ctx.t("ui.dashboard.tag"), "small", "card_muted", inner, style="semibold")
+        tag = ctx.text((p.tag or ctx.t("ui.dashboard.tag")).upper(), "small", "card_muted", inner, style="semibold")
         blocks: list[pygame.Surface | tuple] = []
         if p.subject:
             blocks.append(ctx.text(p.subject, "body", "card_text", inner, style="semibold"))
