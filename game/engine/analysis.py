@@ -256,14 +256,16 @@ def analyze(scenario: Scenario | Rules, max_states: int = DEFAULT_MAX_STATES,
                     via.append((j, k))
             if t is not None:
                 succ.append(t)
-            if pending:
+            if pending and tv != vals:
+                moved = False
                 for g in pending:
                     a, b = tv[g], vals[g]
                     if a > b:
-                        up[g] = True
-                    elif a < b:
-                        down[g] = True
-                if any(up[g] and down[g] for g in pending):
+                        if not up[g]:
+                            up[g] = moved = True
+                    elif a < b and not down[g]:
+                        down[g] = moved = True
+                if moved:
                     pending = [g for g in pending if not (up[g] and down[g])]
             if cand:
                 # The successor's gauges signed by `good` (higher is better): R(c, s) is

@@ -85,7 +85,28 @@ def compile_expr(source: str, types: Mapping[str, type], index: Mapping[str, int
     to their position in the values tuple (default: order of `types`).
     `want` is the required result type (bool for conditions; None for any).
     Raises ExprError with a 0-based offset into `source`.
+
+    A pure function of its arguments, memoised: the reference checks and
+    `Rules.compile` compile the same conditions of a file, and the result is
+    an immutable value (the memo is thread-safe and bounded).
     """
+    if isinstance(source, str):
+        try:
+            named = tuple(types.items())
+            key_index = None if index is None or list(index.items()) == [(n, i) for i, (n, _) in enumerate(named)] \
+                else tuple(index.items())
+        except (AttributeError, TypeError):  # not mappings: the checks below say what is wrong
+            return _compile(source, types, index, want)
+        return _memo(source, named, key_index, want)
+    return _compile(source, types, index, want)
+
+
+@functools.lru_cache(maxsize=8192)
+def _memo(source: str, named: tuple, index: tuple | None, want: type | None) -> Expr:
+    return _compile(source, dict(named), None if index is None else dict(index), want)
+
+
+def _compile(source: str, types: Mapping[str, type], index: Mapping[str, int] | None, want: type | None) -> Expr:
     if not isinstance(source, str):
         raise ExprError("an expression must be text", code="P209", params={"got": "expression"})
     if len(source) > MAX_LENGTH:
