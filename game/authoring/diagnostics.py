@@ -9,13 +9,12 @@ with a caret under the column and the hint, the way a compiler would.
 
 from __future__ import annotations
 
-import string
 import textwrap
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Literal, Mapping
 
-from game.i18n import DEFAULT, catalogue, t
-from game.i18n.typography import colon, ident, number
+from game.i18n import DEFAULT, Formatter, catalogue, t
+from game.i18n.typography import colon, ident
 
 
 class Msg:
@@ -58,20 +57,12 @@ class Join:
         return hash(self.parts)
 
 
-class _Formatter(string.Formatter):
-    def __init__(self, lang: str):
-        self.lang = lang
+class _Formatter(Formatter):
+    """The catalogues' formatter, reading nested messages (`Msg`) in the same language."""
 
     def get_value(self, key, args, kwargs):
         value = kwargs[key]  # _Params: a missing optional detail is ""
         return value.render(self.lang) if hasattr(value, "render") else value
-
-    def convert_field(self, value, conversion):
-        if conversion == "q":
-            return ident(value, self.lang)
-        if conversion == "n":
-            return number(value, self.lang) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
-        return super().convert_field(value, conversion)
 
 
 def render(key: str, params: Mapping[str, Any], lang: str) -> str | None:

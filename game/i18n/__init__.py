@@ -43,7 +43,9 @@ def catalogue(lang: str) -> dict[str, str]:
     return merged
 
 
-class _Formatter(string.Formatter):
+class Formatter(string.Formatter):
+    """`str.format` with two conversions for the catalogues: `{x!q}` quotes a name, `{x!n}` writes a number, per language."""
+
     def __init__(self, lang: str):
         self.lang = lang
 
@@ -62,7 +64,7 @@ def t(key: str, lang: str = DEFAULT, **values: object) -> str:
     if "!" not in text:
         return text.format(**values)
     try:
-        return _Formatter(lang).vformat(text, (), values)
+        return Formatter(lang).vformat(text, (), values)
     except (KeyError, IndexError, ValueError):
         return text
 
