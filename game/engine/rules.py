@@ -43,8 +43,8 @@ from .events import (
     TriggerFired,
     VariableChanged,
 )
-from .expr import compile_expr
-from .model import _PLACEHOLDER, INT_LIMIT, Scenario, ScenarioError, check_references
+from .expr import ExprError, compile_expr
+from .model import _PLACEHOLDER, INT_LIMIT, Problem, Scenario, ScenarioError, check_references
 from .names import did_you_mean
 from .state import Rejected, State
 
@@ -53,6 +53,10 @@ from .state import Rejected, State
 #: built with `tuple.__new__` from the kernel: the same value as calling the
 #: class, without its Python-level `__new__` (a third of a step's cost).
 _new = tuple.__new__
+
+
+class _Broken(Exception):
+    """A reference the compiler cannot build; `Rules.compile` reports it as check_references does."""
 
 
 class _Op(NamedTuple):
@@ -218,10 +222,22 @@ class Rules:
     # ---- building ------------------------------------------------------------
     @classmethod
     def compile(cls, scenario: Scenario) -> "Rules":
-        """Compile a scenario. Raises ScenarioError when its references are broken."""
-        problems = [p for p in check_references(scenario) if p.severity == "error"]
-        if problems:
-            raise ScenarioError(problems)
+        """Compile a scenario. Raises ScenarioError when its references are broken.
+
+        The compiler is strict by construction (an unknown goto or name, an
+        effect of the wrong type, a duplicate choice id or an expression that
+        does not check cannot be compiled); when it meets one, the problems are
+        those `check_references` reports, so a scenario that passed the
+        loader is not checked twice.
+        """
+        try:
+            return cls._build(scenario)
+        except (_Broken, ExprError, KeyError):
+            problems = [p for p in check_references(scenario) if p.severity == "error"]
+            raise ScenarioError(problems or [Problem((), "the scenario's references are broken")]) from None
+
+    @classmethod
+    def _build(cls, scenario: Scenario) -> "Rules":
         sc = scenario
         names = tuple(sc.gauges) + tuple(sc.variables)
         index = {n: i for i, n in enumerate(names)}
@@ -230,15 +246,26 @@ class Rules:
         n_g = len(sc.gauges)
         bounds = [(g.min, g.max) for g in sc.gauges.values()] + [(-INT_LIMIT, INT_LIMIT)] * len(sc.variables)
 
+        targets = set(sc.nodes) | set(sc.endings)
+
         def ops(effects: dict, assign: dict) -> tuple[_Op, ...]:
             out = []
             for name, value in effects.items():
                 i = index[name]
+                if (types[name] is bool) is not isinstance(value, bool):
+                    raise _Broken(name)
                 out.append(_Op(i, name, value, not isinstance(value, bool), *bounds[i], i < n_g))
             for name, value in assign.items():
                 i = index[name]
+                if (types[name] is bool) is not isinstance(value, bool):
+                    raise _Broken(name)
                 out.append(_Op(i, name, value, False, *bounds[i], i < n_g))
             return tuple(out)
+
+        def goto(target: str | None) -> str | None:
+            if target is not None and target not in targets:
+                raise _Broken(target)
+            return target
 
         def cond(src: str | None):
             return None if src is None else compile_expr(src, types, index).fn
@@ -251,19 +278,26 @@ class Rules:
             choices = []
             for j, ch in enumerate(node.choices):
                 cid = ch.id or f"{nid}.{j + 1}"
-                outs = tuple(_Outcome(k, ops(o.effects, o.set), o.goto, Cause("outcome", nid, cid, k))
+                outs = tuple(_Outcome(k, ops(o.effects, o.set), goto(o.goto), Cause("outcome", nid, cid, k))
                              for k, o in enumerate(ch.outcomes or ()))
                 choices.append(_Choice(
-                    cid, j, cond(ch.if_), cond(ch.available_if), ops(ch.effects, ch.set), ch.goto, outs,
+                    cid, j, cond(ch.if_), cond(ch.available_if), ops(ch.effects, ch.set), goto(ch.goto), outs,
                     tuple(accumulate(o.weight for o in ch.outcomes)) if outs else (),
                     Cause("choice", nid, cid), text(ch.text),
                     text(ch.unavailable_hint) if ch.unavailable_hint is not None else None))
+            by_id = {c.id: c for c in choices}
+            if len(by_id) != len(choices):
+                raise _Broken(nid)  # a duplicate choice id
             nodes[nid] = _Node(nid, False, None, ops(node.effects, node.set), tuple(choices),
-                               MappingProxyType({c.id: c for c in choices}), Cause("node", nid), text(node.text))
+                               MappingProxyType(by_id), Cause("node", nid), text(node.text))
         for eid, end in sc.endings.items():
             nodes[eid] = _Node(eid, True, end.tone, (), (), MappingProxyType({}), Cause("node", eid), text(end.text))
-        triggers = tuple(_Trigger(i, t.id or f"trigger.{i + 1}", cond(t.if_), ops(t.effects, t.set), t.goto, t.once)
-                         for i, t in enumerate(sc.triggers))
+        for eid in sc.endings:
+            if eid in sc.nodes:
+                raise _Broken(eid)  # one namespace for nodes and endings
+        goto(sc.start)
+        triggers = tuple(_Trigger(i, t.id or f"trigger.{i + 1}", cond(t.if_), ops(t.effects, t.set), goto(t.goto),
+                                  t.once) for i, t in enumerate(sc.triggers))
         initial = tuple(g.start for g in sc.gauges.values()) + tuple(sc.variables.values())
         return cls(sc, names, n_g, MappingProxyType(index), initial, MappingProxyType(nodes), triggers,
                    MappingProxyType(types))
