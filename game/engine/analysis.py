@@ -187,6 +187,9 @@ def analyze(scenario: Scenario | Rules, max_states: int = DEFAULT_MAX_STATES,
     states = [first]
     s_node = [nidx[first.node]]
     index: dict[tuple, int] = {(first.node, first.fired, first.values): 0}
+    # Each kept state's gauges signed by `good` (higher is better), made once: R(c, s) is
+    # a successor's minus s's own, and s's own cancel out when two choices are compared.
+    s_sig = [tuple(map(mul, first.values, sign))]
     parent = [-1]
     via: list[tuple[int, int | None]] = [(-1, None)]
     # The state graph's edges, flat: state s (expanded in order) owns succ[off[s]:off[s + 1]].
@@ -252,6 +255,7 @@ def analyze(scenario: Scenario | Rules, max_states: int = DEFAULT_MAX_STATES,
                     index[key] = t
                     states.append(nxt)
                     s_node.append(nidx[nxt.node])
+                    s_sig.append(tuple(map(mul, tv, sign)))
                     parent.append(s)
                     via.append((j, k))
             if t is not None:
@@ -268,9 +272,7 @@ def analyze(scenario: Scenario | Rules, max_states: int = DEFAULT_MAX_STATES,
                 if moved:
                     pending = [g for g in pending if not (up[g] and down[g])]
             if cand:
-                # The successor's gauges signed by `good` (higher is better): R(c, s) is
-                # these minus s's own, and s's own cancel out when two choices are compared.
-                d = tuple(map(mul, tv, sign))
+                d = s_sig[t] if t is not None else tuple(map(mul, tv, sign))
                 lo = lo_d.get(j)
                 if lo is None:
                     lo_d[j] = hi_d[j] = d
