@@ -205,14 +205,11 @@ def analyze(scenario: Scenario | Rules, max_states: int = DEFAULT_MAX_STATES,
     up = [False] * G
     down = [False] * G
     pending = list(range(G))  # gauges not yet seen moving both ways
-    # Candidate dominance pairs per node, made on the node's first visit: (c, d) -> [seen together, strict once]
-    pairs: list[dict[tuple[int, int], list[bool]] | None] = [None] * len(node_ids)
+    # Candidate dominance pairs per node, made on the node's first visit:
+    # [c, d, seen together, strict once]; a pair goes as soon as a trade-off shows.
+    pairs: list[list[list] | None] = [None] * len(node_ids)
     unpaired = [n for n in range(n_nodes) if len(choice_ids[n]) > MAX_PAIRED_CHOICES]
-    for n in range(n_nodes):
-        k = len(choice_ids[n])
-        if 1 < k <= MAX_PAIRED_CHOICES:
-            pairs[n] = {}  # filled on first visit
-    paired_once = [False] * len(node_ids)
+    pairable = [1 < len(choice_ids[n]) <= MAX_PAIRED_CHOICES if n < n_nodes else False for n in range(len(node_ids))]
 
     queue = 0
     while queue < len(states):
@@ -228,13 +225,14 @@ def analyze(scenario: Scenario | Rules, max_states: int = DEFAULT_MAX_STATES,
             continue  # an ending
         vals = st.values
         cand = pairs[n]
-        if cand is not None and not paired_once[n]:
-            paired_once[n] = True
+        if cand is None and pairable[n]:
+            pairable[n] = False
             k = len(choice_ids[n])
-            cand.update({(a, b): [False, False] for a in range(k) for b in range(k) if a != b})
+            cand = pairs[n] = [[a, b, False, False] for a in range(k) for b in range(k) if a != b]
             work += len(cand)
-        lo_d: dict[int, tuple] = {}
-        hi_d: dict[int, tuple] = {}
+        if cand:
+            lo_d: list = [None] * len(choice_ids[n])
+            hi_d: list = [None] * len(choice_ids[n])
         seen_here = available_ever[n]
         any_available = False
         for _cid, k, nxt, fired_trigger, j in rules.successors(st):
@@ -273,26 +271,31 @@ def analyze(scenario: Scenario | Rules, max_states: int = DEFAULT_MAX_STATES,
                     pending = [g for g in pending if not (up[g] and down[g])]
             if cand:
                 d = s_sig[t] if t is not None else tuple(map(mul, tv, sign))
-                lo = lo_d.get(j)
+                lo = lo_d[j]
                 if lo is None:
                     lo_d[j] = hi_d[j] = d
-                else:
+                elif k is not None:  # another outcome branch of the same choice
                     lo_d[j] = tuple(map(min, lo, d))
                     hi_d[j] = tuple(map(max, hi_d[j], d))
         if not any_available:
             dead.setdefault(n, s)
-        elif cand and len(lo_d) > 1:
+        elif cand:
             work += len(cand)
-            for pair, flags in list(cand.items()):
-                ma = lo_d.get(pair[0])
-                mb = hi_d.get(pair[1])
+            keep = []
+            for pair in cand:
+                ma = lo_d[pair[0]]
+                mb = hi_d[pair[1]]
                 if ma is None or mb is None:
-                    continue  # not both available here
-                flags[0] = True
+                    keep.append(pair)  # not both available here
+                    continue
+                pair[2] = True
                 if not all(map(ge, ma, mb)):
-                    del cand[pair]  # a real trade-off, once is enough
-                elif not flags[1] and any(map(gt, ma, mb)):
-                    flags[1] = True
+                    continue  # a real trade-off, once is enough: the pair goes
+                if not pair[3] and any(map(gt, ma, mb)):
+                    pair[3] = True
+                keep.append(pair)
+            if len(keep) != len(cand):
+                pairs[n] = keep
     complete = stopped is None
 
     # Endings: gauge ranges over reaching states; path counts over the state graph.
@@ -335,7 +338,7 @@ def analyze(scenario: Scenario | Rules, max_states: int = DEFAULT_MAX_STATES,
     no_tradeoff = []
     for n in range(n_nodes):
         if pairs[n]:
-            for (a, b), (seen, strict) in sorted(pairs[n].items()):
+            for a, b, seen, strict in sorted(pairs[n]):
                 if seen and strict:
                     no_tradeoff.append((node_ids[n], choice_ids[n][a], choice_ids[n][b]))
     moves = {g: ("both" if up[i] and down[i] else "up" if up[i] else "down" if down[i] else "none")
