@@ -180,7 +180,13 @@ def cmd_schema(args: argparse.Namespace) -> int:
     if args.output:
         from game.authoring.files import atomic_write_text
 
-        atomic_write_text(Path(args.output), text)
+        try:
+            atomic_write_text(Path(args.output), text)
+        except OSError as e:  # a folder, a read-only place, a full disk: say so, no traceback
+            lang = _ui(args)
+            print(f"pandore: {t('graph.cannot_write', lang, file=args.output, reason=e.strerror or e)}",
+                  file=sys.stderr)
+            return 2
     else:
         sys.stdout.write(text)
     return 0

@@ -284,11 +284,12 @@ def refusal(pt: Playthrough, token: str, rejected: Rejected, lang: str) -> str:
     """Why what the player typed (`Rules.choice_for`'s refusal) is not a choice here, for a person."""
     state, node, token = pt.state, pt.state.node, token.strip()
     if rejected.code == "out_of_range":
-        return t("cli.bad_choice_number", lang, n=int(token), node=node, count=len(pt.rules.choices(state)))
+        return t("cli.bad_choice_number", lang, n=token if len(token) <= 12 else token[:12] + "…", node=node,
+                 count=len(pt.rules.choices(state)))
     if rejected.code == "hidden":
         return t("cli.bad_choice_hidden", lang, choice=token, node=node)
     if rejected.code == "unavailable":
-        choice = token if not token.isdigit() else pt.rules.choices(state)[int(token) - 1].id
+        choice = token if not (token.isascii() and token.isdigit()) else pt.rules.choices(state)[int(token) - 1].id
         return t("cli.bad_choice_disabled", lang, choice=choice, node=node)
     if rejected.code == "finished":
         return t("cli.play_finished", lang, ending=state.ending)

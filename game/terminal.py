@@ -68,7 +68,7 @@ class TerminalPlayer:
             print("", file=self.out)
             return
         pad = " " * indent
-        for para in keep_together(text).split("\n"):
+        for para in keep_together(typography.visible(text)).split("\n"):
             wrapped = textwrap.fill(para, self.width, initial_indent=pad, break_on_hyphens=False,
                                     subsequent_indent=pad + " " * hang) if para.strip() else ""
             print(wrapped.replace("\u00a0", " ") if self.plain_spaces else wrapped, file=self.out)
@@ -179,7 +179,7 @@ class TerminalPlayer:
             self.say("→ " + f, indent=2, hang=2)
         new = self.pt.state.gauges
         labels = {n: g.label for n, g in sc.gauges.items()}
-        w = max(len(x) for x in labels.values())
+        w = max((len(x) for x in labels.values()), default=0)
         moved: dict[str, list[presentation.Change]] = {}
         for c in report.changes:
             moved.setdefault(c.gauge, []).append(c)
@@ -273,7 +273,7 @@ class TerminalPlayer:
                         break
                     self.say(t("term.nothing_to_undo", self.lang))
                     continue
-                if answer.isdigit() and 1 <= int(answer) <= len(shown):
+                if answer.isascii() and answer.isdigit() and len(answer) <= 6 and 1 <= int(answer) <= len(shown):
                     v = shown[int(answer) - 1]
                     if not v.available:
                         self.say(t("term.disabled", self.lang, hint=typography.colon(self.lang) + v.hint if v.hint else ""))

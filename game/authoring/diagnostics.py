@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Literal, Mapping
 
 from game.i18n import DEFAULT, Formatter, catalogue, t
-from game.i18n.typography import colon, ident
+from game.i18n.typography import colon, ident, visible
 
 
 class Msg:
@@ -141,6 +141,11 @@ class Diagnostic:
         return f"{self.file}:{self.line}:{self.col}: {word} {self.code}: {self.message}"
 
     def format(self, *, context: bool = True) -> str:
+        """The diagnostic as printed; what comes from the file shows its control characters as
+        pictures, so a file can neither color nor fake the checker's output."""
+        return visible(self._format(context))
+
+    def _format(self, context: bool) -> str:
         out = [self.header()]
         if context and self.source_line is not None:
             src = self.source_line.rstrip("\n")

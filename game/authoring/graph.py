@@ -18,6 +18,7 @@ from fractions import Fraction
 
 from game.engine.analysis import Analysis, static_reachable
 from game.engine.model import Scenario, TextVariant
+from game.i18n.typography import visible
 
 FORMATS = ("dot", "mermaid", "svg", "png")
 
@@ -64,8 +65,14 @@ class _Map:
     grey: set[str]
 
 
+def _clean(text: str) -> str:
+    """A text from the file with its control characters shown as pictures (nothing a file holds may
+    act on the map's own syntax: an escape or a NUL; newlines are each format's to write)."""
+    return visible(text)
+
+
 def _short(text: str, width: int) -> str:
-    text = " ".join(text.split())
+    text = " ".join(_clean(text).split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
@@ -98,9 +105,9 @@ def build_map(scenario: Scenario, analysis: Analysis | None = None) -> _Map:
             label = _short(ch.text, 32)
             off = nid in grey or (nid, ids[j]) in never
             if ch.outcomes:
-                total = sum(Fraction(o.weight).limit_denominator(1000) for o in ch.outcomes)
+                total = sum(o.weight for o in ch.outcomes)  # > 0: every weight is
                 for o in ch.outcomes:
-                    share = Fraction(o.weight).limit_denominator(1000) / total
+                    share = Fraction(o.weight / total).limit_denominator(1000)  # 0.0001/0.0001 is 1/2
                     edges.append((nid, o.goto, f"{label} ({share.numerator}/{share.denominator})", "outcome", off))
             else:
                 edges.append((nid, ch.goto, label, "choice", off))
@@ -118,6 +125,7 @@ def build_map(scenario: Scenario, analysis: Analysis | None = None) -> _Map:
 
 
 def _dot_str(s: str) -> str:
+    s = _clean(s)
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
@@ -167,6 +175,7 @@ def _mm_id(kind: str, ident: str) -> str:
 
 
 def _mm_str(s: str) -> str:
+    s = _clean(s).replace("\r", " ")
     for ch, code in (("&", "#38;"), ('"', "#34;"), ("<", "#60;"), (">", "#62;"), ("|", "#124;")):
         s = s.replace(ch, code)
     # '#38;' itself contains '#' and ';' only, which Mermaid reads as an entity: fine.
@@ -176,7 +185,9 @@ def _mm_str(s: str) -> str:
 def to_mermaid(scenario: Scenario, analysis: Analysis | None = None) -> str:
     """The map as a Mermaid flowchart (paste it into a ```mermaid block of a Markdown page)."""
     m = build_map(scenario, analysis)
-    out = ["flowchart TD", f"  %% {scenario.id}: {scenario.title}", "  start__(( )) --> " + _mm_id("n", m.start)]
+    # One line: a newline in the title would end the comment and start Mermaid of the file's making.
+    title = " ".join(_clean(scenario.title).split())
+    out = ["flowchart TD", f"  %% {scenario.id}: {title}", "  start__(( )) --> " + _mm_id("n", m.start)]
     grey_links: list[int] = []
     trigger_links: list[int] = []
     link = 1  # the start arrow is link 0

@@ -14,6 +14,7 @@ yamlfix.py), so one run reports every problem of the file.
 from __future__ import annotations
 
 import hashlib
+import stat
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,10 +146,17 @@ def read_document(path: str | Path, display: str | None = None, lang: str | None
     try:
         if p.is_dir():
             raise _unusable(name, "P102", lang=fallback)
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise _unusable(name, "P104", {"size": size // 1024, "limit": MAX_BYTES // (1024 * 1024)}, lang=fallback)
-        raw = p.read_bytes()
+        info = p.stat()  # follows a symlink: what counts is what it points to
+        if not stat.S_ISREG(info.st_mode):  # a device (/dev/zero), a FIFO or a socket would hang or never end
+            raise _unusable(name, "P103", {"reason": Msg("diag.reason.not_regular")}, lang=fallback)
+        if info.st_size > MAX_BYTES:
+            raise _unusable(name, "P104", {"size": info.st_size // 1024, "limit": MAX_BYTES // (1024 * 1024)},
+                            lang=fallback)
+        with p.open("rb") as f:
+            raw = f.read(MAX_BYTES + 1)  # never more than the limit, even if the file grows meanwhile
+        if len(raw) > MAX_BYTES:
+            raise _unusable(name, "P104", {"size": len(raw) // 1024, "limit": MAX_BYTES // (1024 * 1024)},
+                            lang=fallback)
     except FileNotFoundError:
         raise _unusable(name, "P101", lang=fallback) from None
     except OSError as e:

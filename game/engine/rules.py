@@ -454,8 +454,8 @@ class Rules:
             return Rejected("play has ended", "finished")
         shown = self.choices(state)
         token = token.strip()
-        if token.isdigit():
-            n = int(token)
+        if token.isascii() and token.isdigit():  # '²' is a digit to Python, not a number to int()
+            n = int(token) if len(token) <= 6 else 10**6  # a 5,000-digit number is simply out of range
             if not 1 <= n <= len(shown):
                 return Rejected(f"there is no choice number {n} here ({len(shown)} shown)", "out_of_range")
             view = shown[n - 1]

@@ -105,10 +105,20 @@ def keep_together(text: str) -> str:
     return _AFTER.sub("\\1\u00a0", _BEFORE.sub("\u00a0\\1", text))
 
 
+#: Control characters as their visible pictures (U+2400...): a text from a file can
+#: hold an escape, a bell or a NUL, and no output may let it act on a terminal or a format.
+_PICTURES = {c: 0x2400 + c for c in range(32) if c not in (9, 10)} | {127: 0x2421}
+
+
+def visible(text: str) -> str:
+    """`text` with its control characters (but tab and newline) shown as pictures: ESC is '␛', NUL '␀'."""
+    return text.translate(_PICTURES)
+
+
 def plain_spaces(text: str) -> str:
     """The text with no-break spaces made ordinary (for comparing, or for a plain-text log)."""
     return text.replace(NBSP, " ").replace(NNBSP, " ")
 
 
 __all__ = ["NBSP", "NNBSP", "colon", "date", "ident", "keep_together", "label", "number", "percent",
-           "plain_spaces", "quote", "time", "unit"]
+           "plain_spaces", "quote", "time", "unit", "visible"]

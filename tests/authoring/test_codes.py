@@ -90,16 +90,16 @@ def test_generated_codes(tmp_path, monkeypatch):
     one([many], "P105")
     locked = tmp_path / "locked.yaml"
     locked.write_text("format: 1\n", encoding="utf-8")
-    real = Path.read_bytes
+    real = Path.open
 
-    def refuse(self):
+    def refuse(self, *args, **kwargs):
         if self == locked:
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     one([locked], "P103")
-    monkeypatch.setattr(Path, "read_bytes", real)
+    monkeypatch.setattr(Path, "open", real)
     folder = tmp_path / "essai"
     folder.mkdir()
     (folder / "fr.yaml").write_text(starter_text("autre", "fr"), encoding="utf-8")

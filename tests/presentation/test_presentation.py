@@ -135,3 +135,11 @@ def test_a_refusal_says_why_in_the_players_language():
         result = pt.rules.choice_for(pt.state, token)
         assert words in presentation.refusal(pt, token, result, "fr")
     assert pt.rules.choice_for(pt.state, "2") == "attendre"
+
+
+def test_numbers_a_player_cannot_mean_are_refused_calmly():
+    pt = played()
+    for token in ("²", "٣", "9" * 5000, "0"):
+        result = pt.rules.choice_for(pt.state, token)
+        assert result.code in ("out_of_range", "unknown"), token
+        assert presentation.refusal(pt, token, result, "fr")  # a sentence, not a traceback

@@ -1,0 +1,115 @@
+"""Files that are not what they say: every one gets a located message, none a hang or a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from game.authoring.check import check_file
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _pandore(*args: str, cwd: Path, timeout: float = 30) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=timeout, env={**os.environ, "PANDORE_HOME": str(cwd / "home")})
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_named_yaml_is_refused_not_waited_for(tmp_path):
+    fifo = tmp_path / "fr.yaml"
+    os.mkfifo(fifo)
+    (d,) = check_file(fifo, lang="fr")
+    assert d.code == "P103" and "pas un fichier ordinaire" in d.format()
+    proc = _pandore("check", str(fifo), "--lang", "en", cwd=tmp_path)
+    assert proc.returncode == 2 and "not a regular file" in proc.stderr + proc.stdout
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_a_symlink_to_a_device_is_refused(tmp_path):
+    link = tmp_path / "fr.yaml"
+    link.symlink_to("/dev/zero")
+    (d,) = check_file(link, lang="en")
+    assert d.code == "P103" and "not a regular file" in d.format()
+
+
+def test_a_symlink_to_a_regular_file_is_followed(tmp_path):
+    real = tmp_path / "vrai.yaml"
+    real.write_text((ROOT / "scenarios" / "tutoriel" / "fr.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    link = tmp_path / "fr.yaml"
+    link.symlink_to(real)
+    assert not [d for d in check_file(link) if d.severity == "error"]
+
+
+MINIMAL = """format: 1
+id: essai
+language: fr
+title: {title}
+{gauges}start: debut
+nodes:
+  debut:
+    text: {text}
+    choices:
+      - id: oui
+        text: Oui
+        {branch}
+      - id: non
+        text: Non
+        goto: fin
+endings:
+  fin: {{title: Fin, tone: mixed}}
+"""
+
+
+def _write(tmp_path: Path, title="Essai", text="Un choix.", gauges="",
+           branch="outcomes: [{weight: 0.0001, goto: fin}, {weight: 0.0001, goto: fin}]") -> Path:
+    p = tmp_path / "essai" / "fr.yaml"
+    p.parent.mkdir(exist_ok=True)
+    p.write_text(MINIMAL.format(title=title, text=text, gauges=gauges, branch=branch), encoding="utf-8")
+    return p
+
+
+def test_control_characters_never_reach_the_terminal_raw(tmp_path):
+    p = _write(tmp_path, text='"Un\\x1b[2J choix\\x07 ici\\x00"')
+    proc = _pandore("play", str(p), "--text", "--choices", "2", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout and "\x00" not in proc.stdout
+    assert "Un␛[2J choix␇ ici␀" in proc.stdout
+
+
+def test_a_diagnostic_cannot_be_faked_by_the_file(tmp_path):
+    p = _write(tmp_path, text='"\\x1b[1A\\x1b[2Ktout va bien"', branch="goto: nulle_part")
+    proc = _pandore("check", str(p), cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "\x1b" not in proc.stdout + proc.stderr
+
+
+def test_a_newline_in_the_title_stays_in_the_mermaid_comment(tmp_path):
+    p = _write(tmp_path, title='"Essai\\n  click n_debut href \\"javascript:alert(1)\\""')
+    proc = _pandore("graph", str(p), "--format", "mermaid", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[1].startswith("  %% essai: Essai click")
+    assert not any(line.lstrip().startswith("click") for line in lines)
+
+
+def test_tiny_weights_draw_as_halves_on_the_map(tmp_path):
+    proc = _pandore("graph", str(_write(tmp_path)), "--format", "mermaid", cwd=tmp_path)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr
+    assert proc.stdout.count("(1/2)") == 2
+
+
+def test_a_scenario_without_gauges_plays_in_the_terminal(tmp_path):
+    p = _write(tmp_path, gauges="gauges: {}\n", branch="goto: fin")
+    proc = _pandore("play", str(p), "--text", "--choices", "1", cwd=tmp_path)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_writing_the_schema_into_a_folder_says_why_it_cannot(tmp_path):
+    proc = _pandore("schema", "-o", str(tmp_path), "--lang", "fr", cwd=tmp_path)
+    assert proc.returncode == 2 and "impossible d'écrire" in proc.stderr and "Traceback" not in proc.stderr
