@@ -45,8 +45,39 @@ STUB = "_pandore_stub_"
 
 
 
+#: DESIGN.md's limits, so that no accepted file can hang a tool or the window.
+MAX_CHOICES = 50
+MAX_OUTCOMES = 20
+MAX_TEXT = 10_000
+
+
+def limit_problems(data: Any) -> list[Problem]:
+    """Too many choices at a node (P234), outcomes in a choice (P234), or a text too long (P235)."""
+    out: list[Problem] = []
+    todo: list[tuple[tuple, Any]] = [((), data)]
+    while todo:
+        path, value = todo.pop()
+        if isinstance(value, str):
+            if len(value) > MAX_TEXT:
+                out.append(_P(path, "P235", {"count": len(value), "limit": MAX_TEXT}))
+        elif isinstance(value, dict):
+            todo += [(path + (k,), v) for k, v in value.items()]
+        elif isinstance(value, list):
+            limit = MAX_CHOICES if path[-1:] == ("choices",) else MAX_OUTCOMES if path[-1:] == ("outcomes",) else None
+            if limit is not None and len(value) > limit:
+                out.append(_P(path, "P234", {"count": len(value), "limit": limit}, key=True))
+            todo += [(path + (i,), v) for i, v in enumerate(value)]
+    return sorted(out, key=lambda p: [str(x) for x in p.path])
+
+
 def validate(data: Any) -> tuple[Scenario | None, list[Problem]]:
     """The scenario (None when there is any error) and every problem found."""
+    limits = limit_problems(data)
+    scenario, problems = _validate(data)
+    return (None if limits else scenario), limits + problems
+
+
+def _validate(data: Any) -> tuple[Scenario | None, list[Problem]]:
     endings = endings_under_nodes(data)
     if endings:  # read them as the nodes they are (without an ending's 'tone'), said once by P233
         data = {**data, "nodes": {nid: ({k: v for k, v in n.items() if k != "tone"} if nid in endings else n)
@@ -356,7 +387,8 @@ class _Or:
 
 
 def _show(value: Any) -> str:
-    return f"'{value}'" if isinstance(value, str) else _yaml_scalar(value)
+    text = f"'{value}'" if isinstance(value, str) else _yaml_scalar(value)
+    return text if len(text) <= 40 else f"{text[:20]}…({len(text)})"  # a 4,000-digit number stays readable
 
 
 def _yaml_scalar(value: Any) -> str:

@@ -31,6 +31,8 @@ from .names import INT_LIMIT, NAME_ID, RESERVED_NAMES, SCENARIO_ID, closest, did
 _NAME_RE = re.compile(NAME_ID)
 
 Value = Union[StrictBool, StrictInt]
+#: Every whole number of a scenario stays within ±10⁹ (values, bounds, scores, durations).
+Bounded = Annotated[StrictInt, Field(ge=-INT_LIMIT, le=INT_LIMIT)]
 Effects = dict[str, Value]
 
 DEFAULT_GAUGE_LABELS: dict[str, dict[str, str]] = {
@@ -52,9 +54,9 @@ class Gauge(_Frozen):
     """A bounded integer the choices move; `good` says which way is better."""
 
     label: str = Field(description="Name shown to the player, e.g. 'Qualité de la relation'.")
-    start: StrictInt = Field(description="Value when play starts; within [min, max].")
-    min: StrictInt = Field(0, description="Lowest value (values are clamped).")
-    max: StrictInt = Field(100, description="Highest value (values are clamped).")
+    start: Bounded = Field(description="Value when play starts; within [min, max].")
+    min: Bounded = Field(0, description="Lowest value (values are clamped).")
+    max: Bounded = Field(100, description="Highest value (values are clamped).")
     good: Literal["high", "low"] = Field(description="Which direction is better for the people served.")
     description: str | None = Field(None, description="One sentence on what the gauge stands for (briefing).")
 
@@ -97,8 +99,8 @@ class Panel(_Frozen):
     title: str
     tag: str | None = Field(None, description="The line above the card (default: the interface's 'algorithm result').")
     subject: str | None = None
-    score: StrictInt | None = None
-    score_max: StrictInt = 100
+    score: Bounded | None = None
+    score_max: Bounded = 100
     criteria: list[Criterion] = Field(default_factory=list)
     recommendation: str | None = None
     confidence: Annotated[int, Field(ge=0, le=100)] | None = Field(None, description="Percentage 0-100.")
@@ -209,7 +211,7 @@ class Scenario(_Frozen):
     title: str
     summary: str = ""
     audience: list[str] = Field(default_factory=list)
-    duration_minutes: StrictInt | None = Field(None, ge=1)
+    duration_minutes: StrictInt | None = Field(None, ge=1, le=24 * 60)
     objectives: list[str] = Field(default_factory=list)
     content_warning: str | None = None
     gauges: dict[str, Gauge] = Field(default_factory=dict)

@@ -20,7 +20,7 @@ BAD = Path(__file__).with_name("bad")
 
 #: Codes shown by generated inputs rather than a file in bad/ (a missing path, a
 #: folder, a locked file, sizes, a translation beside its original): each is asserted below.
-GENERATED = {"P101", "P102", "P103", "P104", "P105", "P127", "P407", "P501", "P502"} | {
+GENERATED = {"P101", "P102", "P103", "P104", "P105", "P127", "P234", "P235", "P407", "P501", "P502"} | {
     f"P5{n:02d}" for n in range(3, 15)}
 #: The catch-all for a YAML error no other code names (PyYAML's own words follow).
 CATCH_ALL = {"P123"}

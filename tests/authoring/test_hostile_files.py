@@ -113,3 +113,20 @@ def test_a_scenario_without_gauges_plays_in_the_terminal(tmp_path):
 def test_writing_the_schema_into_a_folder_says_why_it_cannot(tmp_path):
     proc = _pandore("schema", "-o", str(tmp_path), "--lang", "fr", cwd=tmp_path)
     assert proc.returncode == 2 and "impossible d'écrire" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_design_limits_are_located_errors_and_nothing_is_analysed_past_them(tmp_path):
+    choices = "\n".join(f"      - {{id: c{i}, text: C{i}, goto: fin}}" for i in range(60))
+    outcomes = ", ".join("{weight: 1, goto: fin}" for _ in range(21))
+    p = tmp_path / "fr.yaml"
+    p.write_text("format: 1\nid: essai\nlanguage: fr\ntitle: Essai\nstart: a\nnodes:\n  a:\n"
+                 f"    text: \"{'x' * 10_001}\"\n    choices:\n{choices}\n"
+                 f"      - {{id: tirage, text: T, outcomes: [{outcomes}]}}\n"
+                 "endings:\n  fin: {title: Fin}\n", encoding="utf-8")
+    diags = check_file(p, lang="fr")
+    got = [(d.code, d.line, d.col) for d in diags]
+    assert ("P235", 8, 11) in got and ("P234", 9, 5) in got
+    assert ("P234", 70, 31) in got  # the outcomes list, at its key
+    texts = [d.format() for d in diags if d.code.startswith("P23")]
+    assert any("texte de 10\u202f001 caractères : au plus 10\u202f000" in x.replace("\u00a0", " ") for x in texts)
+    assert not [d for d in diags if d.code.startswith("P4")]  # no analysis of a file over the limits
