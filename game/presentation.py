@@ -270,7 +270,7 @@ def debrief(pt: Playthrough, lang: str, found: tuple[str, ...] | list[str] = ())
     end = sc.endings[st.ending]
     known = set(found) | {st.ending}
     return Debrief(
-        ending_id=st.ending, title=end.title, text=pt.rules.text(st).strip(), tone=end.tone, image=end.image,
+        ending_id=st.ending, title=pt.rules.render(end.title, st), text=pt.rules.text(st).strip(), tone=end.tone, image=end.image,
         series={g: [s.gauges[g] for s in pt.states] for g in sc.gauges}, weighed=weighed(pt, lang),
         choices=tuple(e for e in history(pt, lang) if e.choice), key_points=tuple(sc.debrief.key_points),
         sources=tuple(sc.debrief.sources), objectives=tuple(sc.objectives),

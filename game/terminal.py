@@ -196,7 +196,7 @@ class TerminalPlayer:
         end = sc.endings[st.ending]
         self.say()
         self.rule("═")
-        self.say(t("term.ending", self.lang, title=end.title).upper() + f"  ({t('term.tone.' + end.tone, self.lang)})")
+        self.say(t("term.ending", self.lang, title=self.pt.rules.render(end.title, st)).upper() + f"  ({t('term.tone.' + end.tone, self.lang)})")
         self.rule("═")
         text = self.pt.rules.text(st)
         if text:

@@ -46,7 +46,9 @@ def scenario_files(paths: list[str], lang: str | None = None) -> tuple[list[Path
     problems: list[Diagnostic] = []
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
+        if not raw.strip():  # Path("") is the current folder: an empty argument names nothing
+            problems.append(Diagnostic(raw, 1, 1, "P101", unusable=True, lang=choose_language(lang)))
+        elif p.is_dir():
             found = sorted(set(p.rglob("*.yaml")) | set(p.rglob("*.yml")))
             if not found:
                 problems.append(Diagnostic(raw, 1, 1, "P127", unusable=True, lang=choose_language(lang)))
@@ -324,7 +326,7 @@ def translation_drift(original: Scenario, translation: Scenario, original_name: 
         return str(v)
 
     def same(path: tuple, what, there, here, key: bool = False) -> None:
-        if there != here:
+        if there != here or _kinds(there) != _kinds(here):  # true is not 1, though Python says so
             out.append(_P(path, "P503", {"what": what, "here": show(here), "there": show(there), "original": orig},
                           key=key))
 
@@ -564,3 +566,12 @@ def untranslated(original: Scenario, translation: Scenario, orig: str) -> list[P
                                            "source": Msg(f"diag.in_language.{original.language}"),
                                            "language": Msg(f"diag.in_language.{translation.language}")}, severity="warning")]
     return found
+
+
+def _kinds(value: object) -> object:
+    """The shape of a value with the type of each scalar: `true` and `1` differ, so do `1` and `1.0`."""
+    if isinstance(value, dict):
+        return {k: _kinds(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_kinds(v) for v in value]
+    return type(value).__name__

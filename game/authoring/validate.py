@@ -88,6 +88,8 @@ def _validate(data: Any) -> tuple[Scenario | None, list[Problem]]:
         problems = _name_outcomes(_decimal_weights(shape_problems(err.errors(include_url=False)), data), data)
         return None, endings_problems(endings) + problems + _references_despite(data, err)
     problems = endings_problems(endings) + [refine(p, data) for p in check_references(scenario)]
+    if scenario.start in scenario.endings and scenario.start not in scenario.nodes:  # the engine allows it; a trainee would see only an ending
+        problems.append(_P(("start",), "P236", {"ending": scenario.start}))
     if any(p.severity == "error" for p in problems):
         return None, problems
     return scenario, problems

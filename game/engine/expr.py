@@ -19,12 +19,15 @@ from __future__ import annotations
 import ast
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
 from .names import INT_LIMIT, closest, did_you_mean
 
 MAX_LENGTH = 1000
+#: A word (letters, digits, '_') with a character outside ASCII: names match [a-z_][a-z0-9_]*.
+_NON_ASCII_NAME = re.compile(r"\w*[^\W\x00-\x7f]\w*")
 MAX_NODES = 200
 MAX_MULTIPLICATIONS = 3
 
@@ -118,6 +121,12 @@ def _compile(source: str, types: Mapping[str, type], index: Mapping[str, int] | 
         index = {n: i for i, n in enumerate(types)}
     text = source.strip()
     lead = len(source) - len(source.lstrip())
+    odd = _NON_ASCII_NAME.search(text)
+    if odd:  # Python would fold 'ｒｅｌａｔｉｏｎ' into 'relation' (NFKC): names are written in ASCII
+        name = odd.group(0)
+        folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+        raise ExprError(f"unknown name '{name}'", lead + odd.start(), did_you_mean(folded, types),
+                        code="P303", params={"name": name, "suggestion": closest(folded, types)})
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as e:

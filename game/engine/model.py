@@ -85,7 +85,7 @@ class Message(_Frozen):
     from_: str = Field(alias="from", description="Who wrote it.")
     at: str | None = Field(None, description="Time shown beside it, e.g. '23:12'.")
     text: str
-    sent: bool = Field(False, description="True for a message the player sent earlier (right-hand bubble).")
+    sent: StrictBool = Field(False, description="True for a message the player sent earlier (right-hand bubble).")
 
 
 class Criterion(_Frozen):
@@ -112,7 +112,7 @@ class Participant(_Frozen):
     name: str
     role: str | None = None
     connection: Literal["good", "unstable", "lost"] = "good"
-    camera: bool = True
+    camera: StrictBool = True
 
 
 class Outcome(_Frozen):
@@ -170,7 +170,7 @@ class Trigger(_Frozen):
     effects: Effects = Field(default_factory=dict)
     set: Effects = Field(default_factory=dict)
     goto: str | None = None
-    once: bool = False
+    once: StrictBool = False
 
 
 class Node(_Frozen):
@@ -505,6 +505,7 @@ def check_references(scenario: Scenario) -> list[Problem]:
     for nid, node in scenario.nodes.items():
         p = ("nodes", nid)
         text(p + ("text",), node.text)
+        names(p + ("title",), node.title)
         effects(p + ("effects",), node.effects, False)
         effects(p + ("set",), node.set, True)
         for j, msg in enumerate(node.messages):
@@ -532,6 +533,7 @@ def check_references(scenario: Scenario) -> list[Problem]:
                 effects(op + ("set",), out.set, True)
                 goto(op + ("goto",), out.goto)
     for eid, end in scenario.endings.items():
+        names(("endings", eid, "title"), end.title)
         text(("endings", eid, "text"), end.text)
     return probs
 

@@ -130,3 +130,48 @@ def test_design_limits_are_located_errors_and_nothing_is_analysed_past_them(tmp_
     texts = [d.format() for d in diags if d.code.startswith("P23")]
     assert any("texte de 10\u202f001 caractères : au plus 10\u202f000" in x.replace("\u00a0", " ") for x in texts)
     assert not [d for d in diags if d.code.startswith("P4")]  # no analysis of a file over the limits
+
+
+def test_full_width_letters_do_not_pass_for_a_name(tmp_path):
+    p = _write(tmp_path, branch="goto: fin\n        if: ｒｅｌａｔｉｏｎ > 1")
+    (d,) = [d for d in check_file(p, lang="en") if d.severity == "error"]
+    assert d.code == "P303" and "ｒｅｌａｔｉｏｎ" in d.message and "relation" in d.format()
+
+
+def test_placeholders_in_titles_are_checked_and_shown(tmp_path):
+    p = _write(tmp_path, title="Essai", branch="goto: fin")
+    p.write_text(p.read_text(encoding="utf-8").replace("fin: {title: Fin, tone: mixed}",
+                                                       "fin: {title: 'Fin {inconnu}', tone: mixed}"), encoding="utf-8")
+    (d,) = [d for d in check_file(p, lang="fr") if d.severity == "error"]
+    assert d.code == "P303" or "inconnu" in d.message
+
+
+def test_a_translation_that_turns_false_into_0_is_drift(tmp_path):
+    folder = tmp_path / "essai"
+    folder.mkdir()
+    base = MINIMAL.format(title="Essai", text="Un choix.", gauges="", branch="goto: fin")
+    (folder / "fr.yaml").write_text(base.replace("start: debut", "variables: {vu: false}\nstart: debut"),
+                                    encoding="utf-8")
+    en = base.replace("language: fr", "language: en").replace("start: debut", "variables: {vu: 0}\nstart: debut")
+    (folder / "en.yaml").write_text(en, encoding="utf-8")
+    drift = [d for d in check_file(folder / "en.yaml", lang="en") if d.code == "P503"]
+    assert drift and "false" in drift[0].message  # false is not 0, though Python says False == 0
+
+
+def test_twenty_thousand_nodes_in_a_megabyte_are_not_taken_for_an_alias_bomb(tmp_path):
+    nodes = "".join(f"  n{i}:\n    text: N{i}\n    choices:\n      - {{text: A, goto: n{i + 1}}}\n"
+                    for i in range(20_000))
+    p = tmp_path / "fr.yaml"
+    p.write_text("format: 1\nid: essai\nlanguage: fr\ntitle: Essai\nstart: n0\nnodes:\n" + nodes
+                 + "  n20000:\n    text: Fin\n    choices:\n      - {text: A, goto: fin}\n"
+                 "endings:\n  fin: {title: Fin}\n", encoding="utf-8")
+    assert p.stat().st_size > 1_000_000
+    diags = check_file(p, lang="en")
+    assert not [d for d in diags if d.code in ("P106", "P105")], [d.format() for d in diags[:3]]
+
+
+def test_an_empty_argument_names_no_file(tmp_path):
+    (tmp_path / "autre.yaml").write_text("format: 1\n", encoding="utf-8")
+    proc = _pandore("check", "", "--lang", "en", cwd=tmp_path)
+    assert proc.returncode == 2 and "P101" in proc.stdout + proc.stderr
+    assert "autre.yaml" not in proc.stdout + proc.stderr  # the current folder was not checked

@@ -214,8 +214,11 @@ def test_offsets_count_characters_across_lines_and_leading_spaces():
     # A YAML block scalar keeps its line breaks; ast columns count UTF-8 bytes.
     source = "(workload > 1 and\n   zz)"
     assert refused(source).offset == source.index("zz")
-    source = "  ｒelation > 1 and zz"  # NFKC turns the full-width letter into 'r'
-    assert refused(source).offset == source.index("zz")
+    source = "  é > 1 and zz"  # a non-ASCII letter: offsets count characters, not UTF-8 bytes
+    assert refused(source).offset == source.index("é")
+    source = "  ｒelation > 1 and zz"  # Python would fold the full-width letter into 'r' (NFKC): refused
+    e = refused(source)
+    assert e.offset == 2 and e.params["name"] == "ｒelation" and e.params["suggestion"] == "relation"
     source = "workload > 1\n\nand"
     assert refused(source).offset == source.index("and")
 
