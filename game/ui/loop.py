@@ -155,6 +155,7 @@ class App:
                  size: tuple[int, int] | None = None, dirs: userdata.Dirs | None = None, force_lang: bool = False):
         self.started = time.perf_counter()
         self.dirs = dirs or userdata.Dirs.default()
+        userdata.tidy(self.dirs)
         settings = userdata.load_settings(self.dirs, default_language=lang)
         if force_lang and lang in LANGUAGES and lang != settings.language:
             settings = settings.with_(language=lang)

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from game.authoring.files import atomic_write_text
+from game.authoring.files import NotReadable, atomic_write_text, read_capped, remove_stray_temporaries
 from game.engine import SaveData, SaveError, dump_save, parse_save
 from game.i18n import LANGUAGES
 
@@ -97,10 +97,25 @@ class Settings:
         )
 
 
+#: The user's own small files are read within this cap (settings, autosave, endings found).
+USER_FILE_LIMIT = 1024 * 1024
+
+
+def _read_json(path: Path) -> Any:
+    """A small JSON file of the user's; ValueError when it is not one (too big, too deep, not JSON,
+    not a regular file), FileNotFoundError when there is none."""
+    try:
+        return json.loads(read_capped(path, USER_FILE_LIMIT).decode("utf-8"))
+    except RecursionError:  # '[[[[...' 100,000 deep
+        raise ValueError(f"{path.name} is nested too deeply") from None
+    except NotReadable as e:
+        raise ValueError(str(e)) from None
+
+
 def load_settings(dirs: Dirs, default_language: str | None = None) -> Settings:
     """The saved settings, or defaults (with `default_language`) when there are none or they are unreadable."""
     try:
-        data = json.loads(dirs.settings_file.read_text(encoding="utf-8"))
+        data = _read_json(dirs.settings_file)
     except (OSError, ValueError):
         return Settings(language=default_language or "fr")
     return Settings.from_dict(data)
@@ -135,10 +150,10 @@ def write_autosave(dirs: Dirs, save: SaveData, scenario_path: str | None) -> Non
 def read_autosave(dirs: Dirs) -> Autosave | BadAutosave | None:
     """None when there is no autosave; BadAutosave when it is corrupt."""
     try:
-        raw = dirs.autosave_file.read_bytes()
+        raw = read_capped(dirs.autosave_file, USER_FILE_LIMIT)
     except FileNotFoundError:
         return None
-    except OSError as e:
+    except OSError as e:  # a FIFO, a 300 MB file, a locked one
         return BadAutosave(str(e))
     try:
         save = parse_save(raw)
@@ -146,7 +161,7 @@ def read_autosave(dirs: Dirs) -> Autosave | BadAutosave | None:
         return BadAutosave(str(e))
     path = None
     try:
-        where = json.loads(dirs.autosave_where.read_text(encoding="utf-8"))
+        where = _read_json(dirs.autosave_where)
         if isinstance(where, dict) and where.get("scenario_id") == save.scenario_id and isinstance(where.get("path"), str):
             path = where["path"]
     except (OSError, ValueError):
@@ -183,7 +198,7 @@ class Progress:
 
 def load_progress(dirs: Dirs) -> Progress:
     try:
-        data = json.loads(dirs.progress_file.read_text(encoding="utf-8"))
+        data = _read_json(dirs.progress_file)
     except (OSError, ValueError):
         return Progress()
     endings = data.get("endings") if isinstance(data, dict) else None
@@ -196,6 +211,12 @@ def load_progress(dirs: Dirs) -> Progress:
 
 def save_progress(dirs: Dirs, progress: Progress) -> None:
     atomic_write_text(dirs.progress_file, json.dumps({"endings": progress.endings}, indent=2, ensure_ascii=False) + "\n")
+
+
+def tidy(dirs: Dirs) -> None:
+    """At start: remove what interrupted atomic writes left behind in the user's folders."""
+    for folder in (dirs.config, dirs.data):
+        remove_stray_temporaries(folder)
 
 
 # ---- error log -------------------------------------------------------------------

@@ -1,0 +1,52 @@
+"""The user's own files (settings, autosave, endings found) are read within limits, never raised."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from game.ui import userdata
+
+
+@pytest.fixture
+def dirs(tmp_path):
+    d = userdata.Dirs(tmp_path / "config", tmp_path / "data", tmp_path / "docs")
+    d.config.mkdir()
+    d.data.mkdir()
+    return d
+
+
+def test_settings_nested_100000_deep_give_the_defaults(dirs):
+    dirs.settings_file.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert userdata.load_settings(dirs, default_language="en").language == "en"
+
+
+def test_a_huge_autosave_is_refused_without_being_read(dirs):
+    with open(dirs.autosave_file, "wb") as f:
+        f.seek(300 * 2**20)
+        f.write(b"}")
+    bad = userdata.read_autosave(dirs)
+    assert isinstance(bad, userdata.BadAutosave) and "larger than" in bad.reason
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_an_autosave_that_is_a_fifo_does_not_hang_the_start(dirs):
+    os.mkfifo(dirs.autosave_file)
+    assert isinstance(userdata.read_autosave(dirs), userdata.BadAutosave)
+    os.mkfifo(dirs.progress_file)
+    assert userdata.load_progress(dirs).endings == {}
+
+
+def test_stray_temporaries_of_interrupted_writes_are_removed_at_start(dirs):
+    old = dirs.data / ".autosave.json.abc123.tmp"
+    old.write_text("{", encoding="utf-8")
+    past = time.time() - 3600
+    os.utime(old, (past, past))
+    fresh = dirs.data / ".progress.json.def456.tmp"  # a write in progress elsewhere: spared
+    fresh.write_text("{", encoding="utf-8")
+    keep = dirs.data / "autosave.json"
+    keep.write_text("{}", encoding="utf-8")
+    userdata.tidy(dirs)
+    assert not old.exists() and fresh.exists() and keep.exists()
