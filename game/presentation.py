@@ -189,6 +189,11 @@ def node_view(pt: Playthrough, index: int, lang: str, with_reply: bool = False) 
     n = len(pt.states)
     index = index % n
     st = pt.states[index]
+    if st.ending is not None:  # play ended here (a replay after an edit can stop on an ending): show it
+        end = sc.endings[st.ending]
+        return NodeView(index=index, node_id=st.ending, kind="narrative", title=rules.render(end.title, st),
+                        text=rules.text(st).strip(), image=end.image, thread=(), panel=None, participants=(),
+                        choices=(), contact=None)
     node = sc.nodes[st.node]
     thread: list[Bubble] = []
     contact = None

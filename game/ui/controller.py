@@ -17,7 +17,7 @@ from pathlib import Path
 from game import presentation
 from game.authoring.diagnostics import Diagnostic
 from game.authoring.loader import Loaded, load_file
-from game.engine import Playthrough, Rejected, Scenario, load_save, make_save, replay
+from game.engine import Playthrough, Rejected, SaveError, Scenario, load_save, make_save, replay
 from game.i18n import t
 from game.presentation import Bubble, Change, Debrief, HistoryEntry, NodeView, StepReport, Weighed
 
@@ -62,7 +62,10 @@ class Controller:
         ctl.seed = save.seed
         ctl.notice = None
         ctl._recorded = False
-        result = load_save(loaded.rules, save)
+        try:
+            result = load_save(loaded.rules, save)
+        except SaveError as e:  # the scenario's id changed since the save: a stale save, said as such
+            raise ValueError(str(e)) from None
         if not result.complete:
             raise ValueError(result.reason)
         ctl.pt = result.playthrough

@@ -62,3 +62,29 @@ def test_switching_language_replays_the_translation_and_speaks_it(tmp_path):
     # Back to French: the same point, in French.
     assert ctl.switch_language("fr")
     assert ctl.history()[0].choice == "Répondre (relances : 0)"
+
+
+def test_a_save_of_another_scenario_is_a_stale_save_not_a_crash(tmp_path):
+    from game.engine import make_save
+
+    folder = _files(tmp_path)
+    ctl = Controller(load_file(folder / "fr.yaml"), "fr", seed=3)
+    ctl.choose("repondre")
+    save = make_save(ctl.pt, "0" * 64).model_copy(update={"scenario_id": "autre"})
+    import pytest
+
+    with pytest.raises(ValueError, match="autre"):
+        Controller.from_save(load_file(folder / "fr.yaml"), "fr", save, None)
+
+
+def test_a_replay_that_now_stops_on_an_ending_shows_the_ending(tmp_path):
+    folder = _files(tmp_path)
+    ctl = Controller(load_file(folder / "fr.yaml"), "fr", seed=3)
+    ctl.choose("repondre")
+    # The trainer edits the file: 'repondre' now ends the scenario.
+    text = (folder / "fr.yaml").read_text(encoding="utf-8").replace("goto: nuit", "goto: fin", 1)
+    (folder / "fr.yaml").write_text(text, encoding="utf-8")
+    result = ctl.reload()
+    assert result.ok and ctl.finished
+    view = ctl.view_at()
+    assert view.node_id == "fin" and view.text == "Le matin." and view.choices == ()
