@@ -25,6 +25,7 @@ from game.engine.model import Problem, Scenario
 
 from .diagnostics import Diagnostic, Join, Msg
 from .loader import Loaded, load_file
+from .pictures import MAX_SIDE, picture_problem
 from .validate import _P, _Ident
 
 #: States explored by `check` (the analysis budget). Large enough for every
@@ -88,6 +89,7 @@ def check_file(path: Path, max_states: int = CHECK_MAX_STATES, cache: dict | Non
         if p.code == "P407":
             problems[i] = _P(p.path, p.code, {**p.params, "file": str(path)}, severity=p.severity)
     problems += naming_problems(Path(path), loaded.scenario)
+    problems += picture_problems(Path(path), loaded.scenario)
     if orig is not None:
         if orig.ok:
             problems += drift
@@ -575,3 +577,22 @@ def _kinds(value: object) -> object:
     if isinstance(value, (list, tuple)):
         return [_kinds(v) for v in value]
     return type(value).__name__
+
+
+def picture_problems(path: Path, scenario: Scenario) -> list[Problem]:
+    """Each `image:` that names no usable picture in the scenario's folder: missing, absolute or outside
+    the folder (P237); a device, or a picture too large to show (P238)."""
+    folder = path.parent.resolve()
+    out: list[Problem] = []
+    named = [(("nodes", nid, "image"), n.image) for nid, n in scenario.nodes.items() if n.image]
+    named += [(("endings", eid, "image"), e.image) for eid, e in scenario.endings.items() if e.image]
+    for where, rel in named:
+        target = (folder / rel).resolve()
+        inside = not Path(rel).is_absolute() and target.is_relative_to(folder)
+        problem = picture_problem(target) if inside else "outside"
+        if problem in ("missing", "outside"):
+            out.append(_P(where, "P237", {"file": rel, "why": Msg(f"diag.picture.{problem}")}, severity="warning"))
+        elif problem is not None:
+            out.append(_P(where, "P238", {"file": rel, "why": Msg(f"diag.picture.{problem}", side=MAX_SIDE),
+                                          "side": MAX_SIDE}, severity="warning"))
+    return out

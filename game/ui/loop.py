@@ -24,6 +24,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame  # noqa: E402
 import pygame_gui  # noqa: E402
 
+from game.authoring.pictures import picture_problem  # noqa: E402
 from game.i18n import LANGUAGES, t as translate  # noqa: E402
 
 from . import text as text_mod  # noqa: E402
@@ -109,6 +110,9 @@ class Context:
         if key in self._images:
             return self._images[key]
         img = None
+        if picture_problem(path) is not None:  # never decode what declares gigapixels, nor a device
+            self._images[key] = None
+            return None
         try:
             if path.suffix.lower() == ".svg":
                 raw = self._raw(path)

@@ -50,3 +50,11 @@ def test_stray_temporaries_of_interrupted_writes_are_removed_at_start(dirs):
     keep.write_text("{}", encoding="utf-8")
     userdata.tidy(dirs)
     assert not old.exists() and fresh.exists() and keep.exists()
+
+
+def test_the_window_never_decodes_a_picture_declaring_gigapixels(make_pilot):
+    from pathlib import Path
+
+    p = make_pilot()
+    huge = Path(__file__).resolve().parents[1] / "authoring" / "bad" / "huge.svg"
+    assert p.app.ctx.image(huge, (400, 300)) is None
