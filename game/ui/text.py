@@ -37,16 +37,31 @@ def wrap(text: str, f: pygame.font.Font, width: int) -> list[str]:
                 continue
             if line:
                 lines.append(line)
-            # a single word wider than the line: cut it
-            while f.size(w)[0] > width and len(w) > 1:
-                cut = len(w)
-                while cut > 1 and f.size(w[:cut] + "-")[0] > width:
-                    cut -= 1
+            # a single word wider than the line: cut it (each cut found by bisection, so a
+            # 10,000-character word costs milliseconds, not minutes)
+            while len(w) > 1 and f.size(w[: width + 1])[0] > width:
+                cut = longest_fitting(w, f, width, "-")
                 lines.append(w[:cut] + "-")
                 w = w[cut:]
             line = w
         lines.append(line)
     return lines
+
+
+def longest_fitting(text: str, f: pygame.font.Font, width: int, suffix: str = "") -> int:
+    """The longest prefix length n >= 1 of `text` such that text[:n] + suffix fits `width` (1 if none does).
+
+    A glyph is at least a pixel wide, so no more than `width` characters can fit: the search
+    looks only there, by bisection.
+    """
+    lo, hi = 1, max(1, min(len(text), width))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if f.size(text[:mid] + suffix)[0] <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def line_height(f: pygame.font.Font, spacing: float = 1.25) -> int:
@@ -62,8 +77,8 @@ def block(text: str, path: Path, size: int, colour: Colour, width: int, spacing:
     if max_lines and len(lines) > max_lines:
         lines = lines[:max_lines]
         last = lines[-1]
-        while last and f.size(last + "…")[0] > width:
-            last = last[:-1]
+        if f.size(last + "…")[0] > width:
+            last = last[:longest_fitting(last, f, width, "…") if f.size(last[:1] + "…")[0] <= width else 0]
         lines[-1] = last.rstrip() + "…"
     lh = line_height(f, spacing)
     w = max((f.size(s)[0] for s in lines), default=0)
@@ -88,10 +103,8 @@ def fit(text: str, path: Path, size: int, colour: Colour, width: int) -> pygame.
     f = font(path, size)
     if f.size(text)[0] <= width:
         return line(text, path, size, colour)
-    s = text
-    while s and f.size(s + "…")[0] > width:
-        s = s[:-1]
-    return line(s.rstrip() + "…", path, size, colour)
+    n = longest_fitting(text, f, width, "…") if f.size(text[:1] + "…")[0] <= width else 0
+    return line(text[:n].rstrip() + "…", path, size, colour)
 
 
 def clear_caches() -> None:

@@ -58,3 +58,17 @@ def test_the_window_never_decodes_a_picture_declaring_gigapixels(make_pilot):
     p = make_pilot()
     huge = Path(__file__).resolve().parents[1] / "authoring" / "bad" / "huge.svg"
     assert p.app.ctx.image(huge, (400, 300)) is None
+
+
+def test_wrapping_a_ten_thousand_character_word_is_linear(make_pilot):
+    from game.ui import text as text_mod
+
+    p = make_pilot()
+    f = p.app.ctx.font("body")
+    word = "x" * 10_000
+    lines = text_mod.wrap(word, f, 400)
+    assert "".join(line.rstrip("-") for line in lines) == word
+    assert all(f.size(line)[0] <= 400 for line in lines)
+    assert len(lines) < 10_000 // 5  # whole lines, not one character at a time
+    cut = text_mod.fit("y" * 10_000, p.app.ctx.font_path(), p.app.ctx.metrics["body"], (0, 0, 0), 300)
+    assert cut.get_width() <= 300
