@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable, TextIO
 
 from game import presentation
-from game.engine import ChoiceView, Playthrough, Rejected, Scenario
+from game.engine import ChoiceView, Playthrough, Rejected, Scenario, replay
 from game.i18n import keep_together, t
 from game.i18n import typography
 
@@ -230,7 +230,24 @@ class TerminalPlayer:
 
     # ---- loops ------------------------------------------------------------
     def play_scripted(self, tokens: list[str], echo: bool = True) -> None:
-        """Play the given choices; raise ChoicePickError on the first bad one."""
+        """Play the given choices; raise ChoicePickError on the first bad one.
+
+        Without echo, the ids are found first and replayed at once (linear in the number of choices)."""
+        if not echo:
+            state, ids = self.pt.state, []
+            rules = self.pt.rules
+            for n, token in enumerate(tokens, 1):
+                if state.finished:
+                    raise ChoicePickError(t("cli.choices_left", self.lang, ending=state.ending, n=n,
+                                            left=len(tokens) - n + 1))
+                cid = rules.choice_for(state, token)
+                if isinstance(cid, Rejected):
+                    self.pt = replay(rules, self.seed, ids).playthrough  # where it stopped, for the message
+                    raise ChoicePickError(presentation.refusal(self.pt, token, cid, self.lang))
+                state = rules.step(state, cid)[0]
+                ids.append(cid)
+            self.pt = replay(rules, self.seed, ids).playthrough
+            return
         for n, token in enumerate(tokens, 1):
             if self.pt.state.finished:
                 raise ChoicePickError(t("cli.choices_left", self.lang, ending=self.pt.state.ending, n=n,

@@ -84,14 +84,24 @@ class Replay:
 
 
 def replay(scenario: Scenario | Rules, seed: int, choices: list[str] | tuple[str, ...]) -> Replay:
-    """Play `choices` from the start; stop at the first one that is refused."""
-    pt = Playthrough.start(scenario, seed)
+    """Play `choices` from the start; stop at the first one that is refused.
+
+    Linear in the number of choices (the playthrough's tuples are built once)."""
+    rules = rules_for(scenario)
+    state, events = rules.start(seed)
+    made: list[str] = []
+    states, batches = [state], [events]
+    stopped = reason = None
     for i, choice in enumerate(choices):
-        nxt = pt.choose(choice)
-        if isinstance(nxt, Rejected):
-            return Replay(pt, i, f"choice {i + 1} ('{choice}') no longer applies: {nxt.reason}")
-        pt = nxt
-    return Replay(pt)
+        result = rules.step(state, choice)
+        if isinstance(result, Rejected):
+            stopped, reason = i, f"choice {i + 1} ('{choice}') no longer applies: {result.reason}"
+            break
+        state, events = result
+        made.append(choice)
+        states.append(state)
+        batches.append(events)
+    return Replay(Playthrough(rules, seed, tuple(made), tuple(states), tuple(batches)), stopped, reason)
 
 
 class SaveData(BaseModel):

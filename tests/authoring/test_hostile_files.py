@@ -175,3 +175,14 @@ def test_an_empty_argument_names_no_file(tmp_path):
     proc = _pandore("check", "", "--lang", "en", cwd=tmp_path)
     assert proc.returncode == 2 and "P101" in proc.stdout + proc.stderr
     assert "autre.yaml" not in proc.stdout + proc.stderr  # the current folder was not checked
+
+
+def test_sixty_thousand_scripted_choices_play_through(tmp_path):
+    p = _write(tmp_path, branch="goto: debut")  # 'oui' comes back: a loop
+    tokens = ",".join(["1"] * 60_000 + ["2"])
+    proc = _pandore("play", str(p), "--text", "--json", "--choices", tokens, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-500:]
+    import json
+
+    data = json.loads(proc.stdout)
+    assert data["ending"] == "fin" and len(data["path"]) == 60_001
