@@ -24,6 +24,7 @@ import yaml
 
 from game.engine import Problem, Rules, Scenario
 from game.i18n import LANGUAGES, choose_language
+from game.i18n.typography import visible
 
 from .diagnostics import Diagnostic, Msg
 from .validate import validate
@@ -200,7 +201,10 @@ def parse_document(raw: bytes, name: str = "<scenario>", *, positions: bool = Fa
                         lang=choose_language(lang, sniff_language(raw.decode("utf-8", errors="replace")))) from None
     lang = choose_language(lang, sniff_language(text))
     if "\x00" in text:
-        raise _unusable(name, "P108", lang=lang)
+        at = text.index("\x00")
+        line = text.count("\n", 0, at) + 1
+        col = at - (text.rfind("\n", 0, at) + 1) + 1
+        raise _unusable(name, "P108", {}, line, col, visible(text.splitlines()[line - 1]), lang=lang)
     lines = text.splitlines()
     text, early = yamlfix.invisible_characters(text, name, lines, lang)
     blanked: dict[int, str] = {}
