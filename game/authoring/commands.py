@@ -19,7 +19,7 @@ from game import resources
 from game.engine.analysis import DEFAULT_MAX_STATES, Analysis, RandomReport, analyze, random_play
 
 from game.i18n import LANGUAGES, choose_language, t
-from game.i18n.typography import colon, number, percent
+from game.i18n.typography import colon, number, percent, visible
 
 from . import library
 from .check import CHECK_MAX_STATES
@@ -104,7 +104,7 @@ def _load(args):
     explicit = _explicit(args)
     path, loaded = library.load(args.path, explicit or "fr", diagnostics_lang=explicit)
     if path is None:
-        print(f"pandore: {t('cli.unknown_scenario', _lang(args), name=args.path)}", file=sys.stderr)
+        print(visible(f"pandore: {t('cli.unknown_scenario', _lang(args), name=args.path)}"), file=sys.stderr)
         return None, 2
     if not loaded.ok:
         _print_diagnostics(loaded.diagnostics)
@@ -143,10 +143,10 @@ def _print_analysis(args, scenario, a: Analysis, rnd: RandomReport | None, lang:
             obj["random"] = rnd.to_json()
         print(json.dumps(obj, ensure_ascii=False, indent=2))
     else:
-        print(format_analysis(scenario, a, lang))
+        print(visible(format_analysis(scenario, a, lang)))  # the file's texts cannot act on the terminal
         if rnd is not None:
             print()
-            print(format_random(scenario, rnd, lang))
+            print(visible(format_random(scenario, rnd, lang)))
 
 
 def _table(rows: list[list[str]], indent: str = "  ") -> list[str]:

@@ -1,0 +1,94 @@
+"""A hostile corpus through every command, each in a process under a memory and CPU limit.
+
+Each file must end in a located message or a clean acceptance: no traceback,
+no signal, no hang, nothing raw from the file on the terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from game.authoring.loader import load_text
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD = (ROOT / "tests" / "cli" / "data" / "contrat" / "fr.yaml").read_text(encoding="utf-8")
+
+CORPUS = {
+    "deep_nesting.yaml": "a: " + "[" * 5000 + "]" * 5000 + "\n",
+    "huge_int.yaml": GOOD.replace("duration_minutes: 5", "duration_minutes: " + "9" * 4500),
+    "huge_gauge.yaml": GOOD.replace("start: 50", "start: 5" + "0" * 4000, 1),
+    "escapes.yaml": GOOD.replace("title: ", 'title: "\\e[31m\\a\\0" #', 1),
+    "many_choices.yaml": GOOD.replace("nodes:\n", "nodes:\n  big:\n    text: x\n    choices:\n"
+                                      + "".join(f"      - {{text: c{i}, goto: fin_lien}}\n" for i in range(8000)), 1),
+    "long_word.yaml": GOOD.replace("title: ", "title: " + "x" * 200_000 + " #", 1),
+    "many_variables.yaml": GOOD.replace("variables:\n", "variables:\n"
+                                        + "".join(f"  v{i}: {i}\n" for i in range(20_000)), 1),
+    "tabs_and_nbsp.yaml": GOOD.replace("  ", "\t", 3).replace(" :", "\u00a0:", 2),
+    "binary.yaml": "\x00\x01\x02 binaire",
+    "not_a_mapping.yaml": "- a\n- b\n",
+    "empty.yaml": "",
+}
+
+COMMANDS = (["check"], ["analyze"], ["graph", "--format", "mermaid"], ["graph", "--format", "dot"],
+            ["play", "--text", "--choices", "1,1,1"])
+
+
+def _limited() -> None:  # in the child: 1 GiB of address space, 20 s of CPU
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+    resource.setrlimit(resource.RLIMIT_CPU, (20, 20))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_every_command_survives_the_corpus(tmp_path, name):
+    p = tmp_path / name
+    p.write_bytes(CORPUS[name].encode("utf-8", errors="surrogatepass"))
+    for command in COMMANDS:
+        argv = [sys.executable, str(ROOT / "main.py"), command[0], str(p), *command[1:]]
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=60, cwd=tmp_path, preexec_fn=_limited,
+                              env={**os.environ, "PANDORE_HOME": str(tmp_path / "home")})
+        shown = proc.stdout + proc.stderr
+        assert proc.returncode in (0, 1, 2), (name, command, proc.returncode, shown[-800:])
+        assert "Traceback" not in shown, (name, command, shown[-1500:])
+        assert "\x1b" not in shown and "\x07" not in shown, (name, command)
+
+
+SCALARS = st.one_of(st.text(max_size=30), st.integers(), st.sampled_from(
+    ["~", "Non", "23:12", "0x1F", "1e5", "&a", "*a", "!!python/object", "? x", "- -", ": :", "'", '"', "{", "[", "%"]))
+KEYS = st.sampled_from(["format", "id", "language", "title", "start", "nodes", "endings", "gauges", "variables",
+                        "triggers", "choices", "text", "goto", "if", "effects", "set", "outcomes", "weight", "x"])
+
+
+@st.composite
+def documents(draw) -> str:
+    lines = []
+    for _ in range(draw(st.integers(1, 25))):
+        indent = "  " * draw(st.integers(0, 4))
+        kind = draw(st.integers(0, 3))
+        if kind == 0:
+            lines.append(f"{indent}{draw(KEYS)}: {draw(SCALARS)}")
+        elif kind == 1:
+            lines.append(f"{indent}- {draw(SCALARS)}")
+        elif kind == 2:
+            lines.append(f"{indent}{draw(KEYS)}:")
+        else:
+            lines.append(draw(st.text(max_size=40)))
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=150, deadline=None)
+@given(documents())
+def test_the_loader_never_raises_on_hostile_yaml(text):
+    loaded = load_text(text, "fuzz.yaml")
+    assert loaded.ok or loaded.diagnostics
+    for d in loaded.diagnostics:
+        assert d.line >= 1 and d.col >= 1 and d.code.startswith("P")
+        d.format()
