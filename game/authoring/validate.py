@@ -45,6 +45,9 @@ STUB = "_pandore_stub_"
 
 
 
+#: Control characters (but tab and newlines), which no text of a scenario needs.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
 #: DESIGN.md's limits, so that no accepted file can hang a tool or the window.
 MAX_CHOICES = 50
 MAX_OUTCOMES = 20
@@ -60,6 +63,9 @@ def limit_problems(data: Any) -> list[Problem]:
         if isinstance(value, str):
             if len(value) > MAX_TEXT:
                 out.append(_P(path, "P235", {"count": len(value), "limit": MAX_TEXT}))
+            bad = _CONTROL.search(value)
+            if bad:  # "\e", "\0", "\a" written as YAML escapes: they would act on a terminal or stop the window
+                out.append(_P(path, "P239", {"code": f"U+{ord(bad.group(0)):04X}", "offset": bad.start() + 1}))
         elif isinstance(value, dict):
             todo += [(path + (k,), v) for k, v in value.items()]
         elif isinstance(value, list):

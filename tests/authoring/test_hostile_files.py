@@ -77,9 +77,17 @@ def _write(tmp_path: Path, title="Essai", text="Un choix.", gauges="",
 def test_control_characters_never_reach_the_terminal_raw(tmp_path):
     p = _write(tmp_path, text='"Un\\x1b[2J choix\\x07 ici\\x00"')
     proc = _pandore("play", str(p), "--text", "--choices", "2", cwd=tmp_path)
-    assert proc.returncode == 0, proc.stderr
-    assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout and "\x00" not in proc.stdout
-    assert "Un␛[2J choix␇ ici␀" in proc.stdout
+    assert proc.returncode == 1 and "P239" in proc.stderr  # refused at the boundary, located
+    shown = proc.stdout + proc.stderr
+    assert "\x1b" not in shown and "\x07" not in shown and "\x00" not in shown
+    from game import terminal
+    import io
+
+    out = io.StringIO()
+    player = terminal.TerminalPlayer.__new__(terminal.TerminalPlayer)
+    player.out, player.width, player.plain_spaces = out, 80, True
+    player.say("a\x1bb\x07c")  # and whatever reaches the terminal is shown, never acted on
+    assert out.getvalue() == "a␛b␇c\n"
 
 
 def test_a_diagnostic_cannot_be_faked_by_the_file(tmp_path):
