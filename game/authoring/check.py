@@ -586,6 +586,7 @@ def picture_problems(path: Path, scenario: Scenario) -> list[Problem]:
     out: list[Problem] = []
     named = [(("nodes", nid, "image"), n.image) for nid, n in scenario.nodes.items() if n.image]
     named += [(("endings", eid, "image"), e.image) for eid, e in scenario.endings.items() if e.image]
+    named += [(("title",), rel) for rel in ("media/cover.svg", "media/cover.png") if (folder / rel).exists()]
     for where, rel in named:
         target = (folder / rel).resolve()
         inside = not Path(rel).is_absolute() and target.is_relative_to(folder)

@@ -38,12 +38,23 @@ CORPUS = {
 }
 
 COMMANDS = (["check"], ["analyze"], ["graph", "--format", "mermaid"], ["graph", "--format", "dot"],
-            ["play", "--text", "--choices", "1,1,1"])
+            ["play", "--text", "--choices", "1,1,1"], ["play", "--autoplay", "first"])  # the last: the window
 
 
-def _limited() -> None:  # in the child: 1 GiB of address space, 20 s of CPU
-    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
-    resource.setrlimit(resource.RLIMIT_CPU, (20, 20))
+def _limited() -> None:  # in the child: a hard stop well past DESIGN.md's bounds (asserted below)
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+    resource.setrlimit(resource.RLIMIT_CPU, (30, 30))
+
+
+def _run(argv: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess, float, float]:
+    """The command, its CPU seconds and its peak memory in MiB (this child alone)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=60, cwd=cwd, preexec_fn=_limited,
+                          env={**os.environ, "PANDORE_HOME": str(cwd / "home"), "SDL_VIDEODRIVER": "dummy",
+                               "SDL_AUDIODRIVER": "dummy"})
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return proc, cpu, after.ru_maxrss / 1024
 
 
 @pytest.mark.slow
@@ -53,9 +64,10 @@ def test_every_command_survives_the_corpus(tmp_path, name):
     p.write_bytes(CORPUS[name].encode("utf-8", errors="surrogatepass"))
     for command in COMMANDS:
         argv = [sys.executable, str(ROOT / "main.py"), command[0], str(p), *command[1:]]
-        proc = subprocess.run(argv, capture_output=True, text=True, timeout=60, cwd=tmp_path, preexec_fn=_limited,
-                              env={**os.environ, "PANDORE_HOME": str(tmp_path / "home")})
+        proc, cpu, peak = _run(argv, tmp_path)
         shown = proc.stdout + proc.stderr
+        assert cpu < 10, (name, command, f"{cpu:.1f} s of CPU")  # DESIGN.md: 10 s of CPU...
+        assert peak < 500, (name, command, f"{peak:.0f} MiB")  # ...and 500 MB, at most (peak of any child so far)
         assert proc.returncode in (0, 1, 2), (name, command, proc.returncode, shown[-800:])
         assert "Traceback" not in shown, (name, command, shown[-1500:])
         assert "\x1b" not in shown and "\x07" not in shown, (name, command)

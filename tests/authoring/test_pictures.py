@@ -42,3 +42,16 @@ def test_shipped_illustrations_all_pass():
     root = Path(__file__).resolve().parents[2]
     pictures = list((root / "scenarios").rglob("*.svg")) + list((root / "assets").rglob("*.svg"))
     assert pictures and all(picture_problem(p) is None for p in pictures)
+
+
+def test_check_reports_a_cover_too_large_to_show(tmp_path):
+    from game.authoring.check import check_file
+
+    root = Path(__file__).resolve().parents[2]
+    folder = tmp_path / "essai"
+    (folder / "media").mkdir(parents=True)
+    (folder / "media" / "cover.svg").write_bytes((BAD / "huge.svg").read_bytes())
+    (folder / "fr.yaml").write_text((root / "tests" / "cli" / "data" / "contrat" / "fr.yaml").read_text(
+        encoding="utf-8").replace("id: contrat", "id: essai"), encoding="utf-8")
+    found = [d for d in check_file(folder / "fr.yaml", lang="en") if d.code == "P238"]
+    assert found and "media/cover.svg" in found[0].message
