@@ -24,7 +24,8 @@ none is left or the budget (`max_states`) is spent. It then reports:
   only falls, or never moves (the last is also reported on its own);
 - triggers that never fire.
 
-Every transition comes from `Rules.successors`, the same kernel as `step`:
+Every transition comes from `Rules.transitions` (what `Rules.successors` wraps
+into states), the same kernel as `step`:
 no rule is re-implemented here. The exploration is bounded by the work it
 does (transitions and trade-off comparisons), the states it keeps and the
 values they hold, so it ends on any input; `complete` says whether it saw
@@ -184,9 +185,10 @@ def analyze(scenario: Scenario | Rules, max_states: int = DEFAULT_MAX_STATES,
     n_outcomes = [[len(ch.outcomes or ()) for ch in sc.nodes[n].choices] if n in sc.nodes else [] for n in node_ids]
 
     first, _ = rules.start(0)
-    states = [first]
+    # The states kept, as (node, once-triggers fired, values): the key of the state graph.
+    states: list[tuple] = [(first.node, first.fired, first.values)]
     s_node = [nidx[first.node]]
-    index: dict[tuple, int] = {(first.node, first.fired, first.values): 0}
+    index: dict[tuple, int] = {states[0]: 0}
     # Each kept state's gauges signed by `good` (higher is better), made once: R(c, s) is
     # a successor's minus s's own, and s's own cancel out when two choices are compared.
     s_sig = [tuple(map(mul, first.values, sign))]
@@ -218,12 +220,11 @@ def analyze(scenario: Scenario | Rules, max_states: int = DEFAULT_MAX_STATES,
             break
         s = queue
         queue += 1
-        st = states[s]
+        here, fired_here, vals = states[s]
         n = s_node[s]
         off.append(len(succ))
         if n >= n_nodes:
             continue  # an ending
-        vals = st.values
         cand = pairs[n]
         if cand is None and pairable[n]:
             pairable[n] = False
@@ -235,15 +236,14 @@ def analyze(scenario: Scenario | Rules, max_states: int = DEFAULT_MAX_STATES,
             hi_d: list = [None] * len(choice_ids[n])
         seen_here = available_ever[n]
         any_available = False
-        for _cid, k, nxt, fired_trigger, j in rules.successors(st):
+        for _cid, k, nxt, _end, tv, f, fired_trigger, j in rules.transitions(here, vals, fired_here):
             any_available = True
             seen_here.add(j)
             transitions += 1
             work += 1
             if fired_trigger is not None:
                 fired_ever.add(fired_trigger)
-            tv = nxt.values
-            key = (nxt.node, nxt.fired, tv)
+            key = (nxt, f, tv)
             t = index.get(key)
             if t is None:
                 if len(states) >= cap:
@@ -251,8 +251,8 @@ def analyze(scenario: Scenario | Rules, max_states: int = DEFAULT_MAX_STATES,
                 else:
                     t = len(states)
                     index[key] = t
-                    states.append(nxt)
-                    s_node.append(nidx[nxt.node])
+                    states.append(key)
+                    s_node.append(nidx[nxt])
                     s_sig.append(tuple(map(mul, tv, sign)))
                     parent.append(s)
                     via.append((j, k))
@@ -303,7 +303,7 @@ def analyze(scenario: Scenario | Rules, max_states: int = DEFAULT_MAX_STATES,
     all_lo = list(first.values[:G])
     all_hi = list(first.values[:G])
     for s, n in enumerate(s_node):
-        vals = states[s].values
+        vals = states[s][2]
         for g in range(G):
             if vals[g] < all_lo[g]:
                 all_lo[g] = vals[g]
@@ -355,7 +355,7 @@ def analyze(scenario: Scenario | Rules, max_states: int = DEFAULT_MAX_STATES,
             multi = n_outcomes[pn][j] > 1
             steps.append(Step(node_ids[pn], choice_ids[pn][j], k if multi else None))
             x = p
-        return Example(node_ids[s_node[s]], states[s].env, tuple(reversed(steps)))
+        return Example(node_ids[s_node[s]], dict(zip(rules.names, states[s][2])), tuple(reversed(steps)))
 
     return Analysis(
         scenario=sc.id, complete=complete, states=len(states), transitions=transitions,
@@ -365,7 +365,7 @@ def analyze(scenario: Scenario | Rules, max_states: int = DEFAULT_MAX_STATES,
         triggers_never_fired=never_fired,
         dead_end_examples={node_ids[n]: example(s) for n, s in sorted(dead.items())},
         max_states=max_states, stopped=stopped, unpaired=tuple(node_ids[n] for n in unpaired),
-        _states=(node_ids, s_node, [st.values for st in states], rules.names),
+        _states=(node_ids, s_node, [st[2] for st in states], rules.names),
     )
 
 

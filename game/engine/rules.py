@@ -342,17 +342,23 @@ class Rules:
         """
         if state.ending is not None:
             return
-        values, here, turn, fired = state.values, state.node, state.turn, state.fired
-        for ch in self._nodes[here].choices:
+        turn, seed, names, n_g = state.turn + 1, state.seed, self.names, self.n_gauges
+        for cid, k, node, ending, vals, fired, trig, j in self.transitions(state.node, state.values, state.fired):
+            yield _new(Successor, (cid, k, _new(State, (node, vals, turn, seed, fired, node if ending else None,
+                                                        names, n_g)), trig, j))
+
+    def transitions(self, node: str, values: tuple, fired: frozenset) -> Iterator[tuple]:
+        """`successors` on the bare parts of a state, for the analysis, which keeps millions of them:
+        (choice id, outcome or None, next node, is it an ending, values, fired once-triggers, trigger
+        fired or None, choice position), from the one kernel."""
+        for ch in self._nodes[node].choices:
             if (ch.visible is not None and not ch.visible(values)) or \
                     (ch.available is not None and not ch.available(values)):
                 continue
             for k in range(len(ch.outcomes)) if ch.outcomes else (None,):
                 vals = list(values)
-                nxt, f, trig = self._advance(ch, k, vals, fired, here, turn, None)
-                yield _new(Successor, (ch.id, k, _new(State, (nxt.id, tuple(vals), turn + 1, state.seed, f,
-                                                             nxt.id if nxt.ending else None, self.names,
-                                                             self.n_gauges)), trig, ch.index))
+                nxt, f, trig = self._advance(ch, k, vals, fired, node, 0, None)
+                yield ch.id, k, nxt.id, nxt.ending, tuple(vals), f, trig, ch.index
 
     def _playable(self, state: State, choice: str):
         """Rule 1: the compiled choice, or why it cannot be made."""
