@@ -159,6 +159,10 @@ def targets(rows: list[dict]) -> list[dict]:
                 if v is not None:
                     out.append({"metric": "target", "what": f"play {ours}/{other} >= {goal:g}", "n": n,
                                 "value": round(v, 3), "holds": v >= goal})
+    for r in rows:
+        if r["metric"] == "analyze":
+            out.append({"metric": "target", "what": "analyze states/s >= 100,000", "n": r["n"],
+                        "value": round(r["median"]), "holds": r["median"] >= 100_000})
     for what, goal in (("load pandore/bink", 2.0),):
         v = ratio(what, 1000)
         if v is not None:
@@ -218,7 +222,7 @@ def markdown(rows: list[dict], meta: dict) -> str:
     tg = targets(rows)
     out += ["", "**Targets**", "", "| target | N | measured | holds |", "|---|---:|---:|:---:|"]
     for t in tg:
-        out.append(f"| {t['what']} | {t['n']:,} | {t['value']:.2f} | {'yes' if t['holds'] else '**no**'} |")
+        out.append(f"| {t['what']} | {t['n']:,} | {t['value']:,.0f} | {'yes' if t['holds'] else '**no**'} |" if t['value'] >= 1000 else f"| {t['what']} | {t['n']:,} | {t['value']:.2f} | {'yes' if t['holds'] else '**no**'} |")
     return "\n".join(out) + "\n"
 
 
