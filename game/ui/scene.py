@@ -9,6 +9,7 @@ below, which is dimmed. Each scene owns its own pygame_gui manager, built by
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Callable, Union
@@ -84,6 +85,35 @@ class Scenes:
     apology: Callable[..., "Scene"]
 
 
+#: pygame_gui measures the rest of a run of text at every line it breaks, so a
+#: 10,000-character paragraph costs seconds; runs cut into pieces of this size
+#: (bare <font> tags, which keep the style around them: the same pixels) cost
+#: a sixth of that.
+PIECE = 300
+_RUN = re.compile(r"[^<]{%d,}" % (PIECE + 1))
+
+
+def _pieces(run: str) -> str:
+    out, start = [], 0
+    while len(run) - start > PIECE:
+        cut = run.rfind(" ", start + 1, start + PIECE)
+        if cut <= start:  # one word longer than a piece: not prose; cut it (it breaks there anyway)
+            cut = start + PIECE
+        amp = run.rfind("&", start, cut)
+        if amp > start and ";" not in run[amp:cut]:
+            cut = amp  # never inside an entity ('&amp;')
+        out.append(f"<font>{run[start:cut]}</font>")
+        start = cut
+    out.append(f"<font>{run[start:]}</font>")
+    return "".join(out)
+
+
+def in_pieces(html: str) -> str:
+    """`html` (pygame_gui's subset) with every long run of text between tags cut into
+    <font> pieces at spaces, so that laying it out stays linear in its length."""
+    return _RUN.sub(lambda m: _pieces(m.group(0)), html)
+
+
 class Scene:
     """Base scene: a pygame_gui manager, keyboard focus over its buttons."""
 
@@ -150,7 +180,8 @@ class Scene:
         return pygame_gui.elements.UILabel(rect, text, self.manager, container=container, object_id=object_id)
 
     def textbox(self, rect: pygame.Rect, html: str, object_id: str | None = None, container=None):
-        return pygame_gui.elements.UITextBox(html, rect, self.manager, container=container, object_id=object_id)
+        return pygame_gui.elements.UITextBox(in_pieces(html), rect, self.manager, container=container,
+                                             object_id=object_id)
 
     # ---- events ----------------------------------------------------------------------
     def handle(self, event: pygame.event.Event) -> Transition | None:

@@ -29,6 +29,10 @@ CORPUS = {
     "many_choices.yaml": GOOD.replace("nodes:\n", "nodes:\n  big:\n    text: x\n    choices:\n"
                                       + "".join(f"      - {{text: c{i}, goto: fin_lien}}\n" for i in range(8000)), 1),
     "long_word.yaml": GOOD.replace("title: ", "title: " + "x" * 200_000 + " #", 1),
+    # The longest texts check accepts (10,000 characters), prose and one word: the window lays them out.
+    "long_texts_accepted.yaml": GOOD.replace('title: "Tutoriel : un message avant le rendez-vous"',
+                                             'title: "' + "T" * 5000 + '"').replace(
+        "objectives:\n", "objectives:\n  - \"" + " ".join(["parole"] * 1400) + "\"\n  - \"" + "x" * 9999 + "\"\n", 1),
     "many_variables.yaml": GOOD.replace("variables:\n", "variables:\n"
                                         + "".join(f"  v{i}: {i}\n" for i in range(20_000)), 1),
     "tabs_and_nbsp.yaml": GOOD.replace("  ", "\t", 3).replace(" :", "\u00a0:", 2),

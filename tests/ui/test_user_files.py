@@ -72,3 +72,18 @@ def test_wrapping_a_ten_thousand_character_word_is_linear(make_pilot):
     assert len(lines) < 10_000 // 5  # whole lines, not one character at a time
     cut = text_mod.fit("y" * 10_000, p.app.ctx.font_path(), p.app.ctx.metrics["body"], (0, 0, 0), 300)
     assert cut.get_width() <= 300
+
+
+def test_long_runs_reach_pygame_gui_in_pieces_that_keep_the_text():
+    import re
+
+    from game.ui.scene import PIECE, in_pieces
+
+    prose = " ".join(f"mot{i}" for i in range(2000)) + " &amp; fin"
+    word = "x" * 10_000
+    for html in (f"<font size=4>{prose}</font>", f"<b>{word}</b>", "court &amp; simple"):
+        out = in_pieces(html)
+        assert re.sub(r"</?font>", "", out) == re.sub(r"</?font>", "", html)  # the same text, the same tags
+        for piece in re.findall(r"<font>([^<]*)</font>", out):
+            assert len(piece) <= PIECE and not re.search(r"&[a-z]*$", piece)  # no entity cut in two
+    assert in_pieces("court &amp; simple") == "court &amp; simple"
