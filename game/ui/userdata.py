@@ -98,7 +98,7 @@ class Settings:
 
 
 #: The user's own small files are read within this cap (settings, autosave, endings found).
-USER_FILE_LIMIT = 1024 * 1024
+USER_FILE_LIMIT = 8 * 1024 * 1024  # a save of 200,000 choices fits; a 300 MB file is refused unread
 
 
 def _read_json(path: Path) -> Any:
