@@ -8,7 +8,7 @@ import pygame
 
 from game.i18n import typography
 
-from . import View
+from .base import View
 
 
 class DashboardView(View):

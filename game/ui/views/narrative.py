@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pygame
 
-from . import View
+from .base import View
 
 
 def placeholder(ctx, size: tuple[int, int], seed: str = "") -> pygame.Surface:

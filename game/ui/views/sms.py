@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pygame
 
-from . import View
+from .base import View
 
 TYPING = 0.9  # seconds of "typing" before an incoming message
 SENT = 0.2

@@ -9,7 +9,7 @@ import zlib
 
 import pygame
 
-from . import View
+from .base import View
 
 FLICKER = 3.0
 
