@@ -82,6 +82,7 @@ class Scenes:
     diagnostics: Callable[..., "Scene"]
     step_out: Callable[..., "Scene"]
     apology: Callable[..., "Scene"]
+    preview: Callable[..., "Scene"] | None = None  # the trainers' live preview
 
 
 class Scene:
