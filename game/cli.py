@@ -202,9 +202,24 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from game.authoring.schema import schema_text
+    from game.authoring.schema import schema_for, schema_text
 
-    text = schema_text()
+    if args.for_file:
+        from game.authoring.library import resolve
+        from game.authoring.loader import LoadError, read_document
+
+        path = resolve(args.for_file)
+        if path is None or not Path(path).is_file():
+            print(f"pandore: {t('cli.unknown_scenario', _ui(args), name=args.for_file)}", file=sys.stderr)
+            return 2
+        try:
+            data = read_document(path).data
+        except LoadError as e:  # unreadable YAML: the format's schema, without this file's names
+            _print_diagnostics([e.diagnostic])
+            data = None
+        text = schema_text(schema_for(data))
+    else:
+        text = schema_text()
     if args.output:
         from game.authoring.files import atomic_write_text
 
@@ -312,6 +327,9 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
 
     schema = sub.add_parser("schema", help=H("schema"), description=H("schema"), **sub_kw)
     schema.add_argument("-o", "--output", help=H("output"))
+    schema.add_argument("--for", dest="for_file", metavar="FILE",
+                        help="le schéma de ce scénario : ses nœuds, fins, jauges et variables énumérés — "
+                             "this scenario's schema: its nodes, endings, gauges and variables enumerated")
     schema.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=H("lang"))
     schema.set_defaults(func=cmd_schema)
 
