@@ -136,3 +136,28 @@ def test_every_shipped_scenario_previews_at_the_smallest_window(preview, entry):
     assert scene.lay.overlaps() == []
     assert scene.map.rect.right <= 1024 and scene.map.rect.bottom <= 600
     assert scene.choice_rects, "the choices fit on screen"
+
+
+def test_the_editor_schema_follows_the_file_when_it_is_set_up(preview, scenario_copy):
+    import json
+
+    schema = scenario_copy.with_name("fr.schema.json")
+    schema.write_text("{}", encoding="utf-8")
+    p = preview(scenario_copy)
+    names = json.loads(schema.read_text(encoding="utf-8"))["$defs"]["Choice"]["properties"]["goto"]["enum"]
+    assert "visio" in names and "bilan" not in names
+    rewrite(scenario_copy, "\nendings:\n", "\n  bilan:\n    text: Un bilan.\n    choices: [{text: Finir, goto: bien}]\nendings:\n")
+    assert p.scene.poll()
+    names = json.loads(schema.read_text(encoding="utf-8"))["$defs"]["Choice"]["properties"]["goto"]["enum"]
+    assert "bilan" in names
+
+
+def test_an_edit_that_removes_the_choice_played_says_where_the_replay_stops(preview, scenario_copy):
+    p = preview(scenario_copy)
+    scene = p.scene
+    p.key(pygame.K_1)  # "sms"
+    rewrite(scenario_copy, "      - id: sms\n", "      - id: lire\n")
+    assert scene.poll()
+    shown = scene.shown()
+    assert shown["path"] == ["recit"]
+    assert "le rejeu s'arrête au choix n° 1" in shown["status"]

@@ -28,7 +28,6 @@ import pygame
 
 from game.authoring.check import check_file
 from game.authoring.layout import choices_to, layout
-from game.authoring.loader import load_file
 from game.engine.analysis import analyze
 
 from ..controller import Controller
@@ -37,7 +36,7 @@ from ..scene import Pop, Scene
 from . import button_height, button_width
 
 WATCH_EVENT = pygame.USEREVENT + 11
-WATCH_MS = 250
+WATCH_MS = 200
 ANALYSIS_STATES = 50_000
 
 WORDS = {
@@ -125,30 +124,59 @@ class PreviewScene(Scene):
         t0 = time.perf_counter()
         self._bytes = self._read() if data is None else data
         now = time.strftime("%H:%M:%S")
-        diags = check_file(self.path, lang=self.ctx.lang)
+        cache: dict = {}
+        diags = check_file(self.path, cache=cache, lang=self.ctx.lang)
+        loaded = cache.get((self.path.resolve(), self.ctx.lang))  # the file as check read it: read once
         errors = [d for d in diags if d.severity == "error"]
         self.diagnostics = sorted(diags, key=lambda d: (d.severity != "error", d.line, d.col))
-        if errors:
+        if errors or loaded is None or not loaded.ok:
             self.status = self.w("broken", n=len(errors), time=now) if self.ctl else self.w("unreadable")
         else:
             if self.ctl is None:
-                loaded = load_file(self.path, lang=self.ctx.lang)
-                if loaded.ok:
-                    self.ctl = Controller(loaded, self.ctx.lang, self.seed, dirs=None, autosave=False)
-                    self.status = self.w("watching")
+                self.ctl = Controller(loaded, self.ctx.lang, self.seed, dirs=None, autosave=False)
+                self.status = self.w("watching")
             else:
-                res = self.ctl.reload()
-                if res.ok:
-                    stopped = len(self.ctl.pt.choices) < self._replayed_before
-                    self.status = (self.w("stopped", time=now, n=len(self.ctl.pt.choices) + 1, reason=res.notice or "")
-                                   if stopped else self.w("reloaded", time=now, n=len(self.ctl.pt.choices)))
-            if self.ctl is not None:
-                self.analysis = analyze(self.ctl.loaded.rules, max_states=ANALYSIS_STATES)
-                self.lay = layout(self.ctl.scenario)
-        self._replayed_before = len(self.ctl.pt.choices) if self.ctl else 0
+                self.ctl = self._replayed(loaded, now)
+            self._refresh_schema()
+            self.analysis = analyze(self.ctl.loaded.rules, max_states=ANALYSIS_STATES)
+            self.lay = layout(self.ctl.scenario)
         self.last_reload_seconds = time.perf_counter() - t0
         if self.manager is not None:
             self.build()
+
+    def _replayed(self, loaded, now: str) -> Controller:
+        """A controller on the new version, with the same seed and the same choices, as far as they go."""
+        ctl = Controller(loaded, self.ctx.lang, self.ctl.seed, dirs=None, autosave=False)
+        before = list(self.ctl.pt.choices)
+        for k, choice in enumerate(before):
+            res = ctl.choose(choice)
+            if not hasattr(res, "changes"):  # refused: the edit removed or hid this choice
+                reason = getattr(res, "reason", "")
+                self.status = self.w("stopped", time=now, n=k + 1, reason=reason)
+                return ctl
+        self.status = self.w("reloaded", time=now, n=len(before))
+        return ctl
+
+    def schema_file(self) -> Path:
+        """The per-scenario schema the editor reads (`pandore schema --for FILE -o <lang>.schema.json`)."""
+        return self.path.with_name(self.path.stem + ".schema.json")
+
+    def _refresh_schema(self) -> None:
+        """Keep the editor's per-scenario schema in step with the file, when the trainer has set one up:
+        a node added in the file is then completed by the editor after the next save."""
+        target = self.schema_file()
+        if not target.is_file():
+            return
+        from game.authoring.files import atomic_write_text
+        from game.authoring.loader import LoadError, read_document
+        from game.authoring.schema import schema_for, schema_text
+
+        try:
+            text = schema_text(schema_for(read_document(self.path).data))
+            if target.read_text(encoding="utf-8") != text:
+                atomic_write_text(target, text)
+        except (LoadError, OSError, UnicodeDecodeError):
+            pass  # the schema is a help for the editor; the preview goes on without it
 
     # ---- layout --------------------------------------------------------------------------
     def layout(self) -> None:
@@ -202,20 +230,17 @@ class PreviewScene(Scene):
         if self.ctl is None or self.ctl.finished:
             return None
         self.ctl.choose(choice_id)
-        self._replayed_before = len(self.ctl.pt.choices)
         self.build()
         return None
 
     def undo(self):
         if self.ctl is not None and self.ctl.undo():
-            self._replayed_before = len(self.ctl.pt.choices)
             self.build()
         return None
 
     def restart(self):
         if self.ctl is not None:
             self.ctl.restart()
-            self._replayed_before = 0
             self.build()
         return None
 
@@ -231,7 +256,6 @@ class PreviewScene(Scene):
             for c in path:
                 self.ctl.choose(c)
             self.status = self.w("jumped", node=node, n=len(path))
-        self._replayed_before = len(self.ctl.pt.choices)
         self.build()
         return None
 
