@@ -55,8 +55,9 @@ WORDS = {
         "undo": "Annuler (Ctrl+Z)",
         "back": "Quitter (Échap)",
         "range": "atteignable {lo}–{hi}",
-        "help": "Carte : molette ou + − pour zoomer, glisser ou flèches pour déplacer, 0 pour tout voir ; "
-                "cliquez un nœud pour y jouer.",
+        "help": "Trait plein : choix ; tirets : choix caché si sa condition est fausse (if) ; pointillés : "
+                "choix grisé (available_if) ; fins colorées par ton. Molette ou + − : zoom ; glisser ou flèches : "
+                "déplacer ; 0 : tout voir ; clic sur un nœud : y jouer.",
         "disabled": "indisponible",
         "tone.positive": "positive", "tone.mixed": "mitigée", "tone.negative": "négative",
     },
@@ -75,7 +76,9 @@ WORDS = {
         "undo": "Undo (Ctrl+Z)",
         "back": "Leave (Esc)",
         "range": "reachable {lo}–{hi}",
-        "help": "Map: wheel or + − to zoom, drag or arrows to pan, 0 to see it all; click a node to play there.",
+        "help": "Solid: choice; dashes: choice hidden when its condition is false (if); dots: choice shown "
+                "disabled (available_if); endings coloured by tone. Wheel or + −: zoom; drag or arrows: pan; "
+                "0: see it all; click a node: play there.",
         "disabled": "unavailable",
         "tone.positive": "positive", "tone.mixed": "mixed", "tone.negative": "negative",
     },
