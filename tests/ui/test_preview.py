@@ -161,3 +161,67 @@ def test_an_edit_that_removes_the_choice_played_says_where_the_replay_stops(prev
     shown = scene.shown()
     assert shown["path"] == ["recit"]
     assert "le rejeu s'arrête au choix n° 1" in shown["status"]
+
+
+MAP = """
+format: 1
+id: carte
+language: fr
+title: Carte
+variables: {vu: false}
+start: a
+nodes:
+  a:
+    text: A
+    choices:
+      - {id: simple, text: Simple, goto: b}
+      - {id: cache, text: Caché, if: vu, goto: c}
+  b:
+    text: B
+    choices: [{text: Suite, effects: {vu: true}, goto: c}]
+  c:
+    text: C
+    choices: [{text: Fin, goto: fin}]
+endings:
+  fin: {title: La fin, text: Fin., tone: positive}
+"""
+
+
+def _line_pixels(surface, a, b, colour, n=60):
+    hits = 0
+    for k in range(5, n - 5):
+        x = round(a[0] + (b[0] - a[0]) * k / n)
+        y = round(a[1] + (b[1] - a[1]) * k / n)
+        near = {surface.get_at((x + dx, y + dy))[:3] for dx in (-1, 0, 1) for dy in (-1, 0, 1)}
+        hits += colour in near
+    return hits / (n - 10)
+
+
+def test_the_map_draws_a_conditional_choice_dashed_and_carries_annotations(make_pilot):
+    from game.authoring.layout import layout
+    from game.authoring.loader import load_text
+    from game.ui.map import MapView
+
+    p = make_pilot(size=(1024, 600))
+    ctx = p.app.ctx
+    sc = load_text(MAP).scenario
+    view = MapView(ctx, pygame.Rect(0, 0, 1000, 580), layout(sc), start="a")
+    surface = pygame.Surface((1024, 600))
+    view.draw(surface)
+    ink = ctx.colour("text")[:3]
+    plain = _line_pixels(surface, *view._ends("a", "b"), ink)
+    dashed = _line_pixels(surface, *view._ends("a", "c"), ink)
+    assert plain > 0.95, plain
+    assert 0.3 < dashed < 0.85, dashed
+    # per-node annotations (the classroom's counts), drawn in a badge at the box's corner
+    view.annotations = {"b": "12"}
+    view.draw(surface)
+    corner = view.box_rect("b").topright
+    assert surface.get_at(corner)[:3] == ctx.colour("accent")[:3]
+    # zoom and pan by keyboard, and 0 to fit again
+    before = view.box_rect("a")
+    view.handle(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_PLUS, mod=0))
+    assert view.box_rect("a").width > before.width
+    view.handle(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_LEFT, mod=0))
+    view.handle(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_0, mod=0))
+    assert view.box_rect("a") == before
