@@ -73,3 +73,14 @@ def test_choices_to_finds_the_shortest_playable_way():
     assert choices_to(loaded.rules, 0, "a") == []
     assert choices_to(loaded.rules, 0, "c") == ["simple", "b.1"]  # "cache" is hidden, "grise" disabled
     assert choices_to(loaded.rules, 0, "nowhere") is None
+
+
+def test_graph_marks_conditional_and_disable_able_choices():
+    from game.authoring.graph import to_dot, to_mermaid
+
+    sc = load_text(SMALL).scenario
+    dot = to_dot(sc)
+    assert '"a" -> "c" [label="[si vu] Caché", style=dotted];' in dot
+    assert '"a" -> "c" [label="[grisé sauf si workload > 90] Grisé", style=dotted, arrowhead=empty];' in dot
+    assert '"a" -> "b" [label="Simple"];' in dot
+    assert '|"[si vu] Caché"|' in to_mermaid(sc)
