@@ -59,6 +59,7 @@ WORDS = {
                 "choix grisé (available_if) ; fins colorées par ton. Molette ou + − : zoom ; glisser ou flèches : "
                 "déplacer ; 0 : tout voir ; clic sur un nœud : y jouer.",
         "disabled": "indisponible",
+        "no_map": "La carte et la partie apparaîtront dès que le fichier se chargera. Les lignes en cause :",
         "tone.positive": "positive", "tone.mixed": "mitigée", "tone.negative": "négative",
     },
     "en": {
@@ -80,6 +81,7 @@ WORDS = {
                 "disabled (available_if); endings coloured by tone. Wheel or + −: zoom; drag or arrows: pan; "
                 "0: see it all; click a node: play there.",
         "disabled": "unavailable",
+        "no_map": "The map and the play will appear as soon as the file loads. The lines in question:",
         "tone.positive": "positive", "tone.mixed": "mixed", "tone.negative": "negative",
     },
 }
@@ -325,6 +327,34 @@ class PreviewScene(Scene):
                 out["gauges"].append(f"{gauge.label} {self.ctl.gauges_at()[g]}  ({self.w('range', lo=lo, hi=hi)})")
         return out
 
+    def _draw_sources(self, surface: pygame.Surface) -> None:
+        """No version has loaded yet: where the map will be, each problem's line of the file, marked."""
+        ctx, pad = self.ctx, self.ctx.metrics.pad
+        r = self.map_rect
+        pygame.draw.rect(surface, ctx.colour("surface"), r)
+        pygame.draw.rect(surface, ctx.colour("border"), r, 1)
+        y = r.y + pad
+        t = ctx.text(self.w("no_map"), "small", "text_muted", r.width - 2 * pad, style="bold")
+        surface.blit(t, (r.x + pad, y))
+        y += t.get_height() + pad
+        for d in self.diagnostics:
+            if not d.source_line:
+                continue
+            where = ctx.text(f"{Path(d.file).name}:{d.line}:{d.col}", "small", "text_muted")
+            src = d.source_line.rstrip()
+            code = ctx.fit(src, "small", "text", r.width - 2 * pad)
+            caret = ctx.font("small").size(src[: max(0, d.col - 1)])[0]
+            if y + where.get_height() + code.get_height() * 2 > r.bottom:
+                break
+            surface.blit(where, (r.x + pad, y))
+            y += where.get_height()
+            surface.blit(code, (r.x + pad, y))
+            y += code.get_height()
+            if caret < r.width - 2 * pad:
+                mark = ctx.text("^", "small", "negative", style="bold")
+                surface.blit(mark, (r.x + pad + caret, y - mark.get_height() // 3))
+            y += code.get_height() + pad // 2
+
     # ---- drawing ----------------------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
         ctx, m = self.ctx, self.ctx.metrics
@@ -337,7 +367,7 @@ class PreviewScene(Scene):
         if self.map is not None:
             self.map.draw(surface)
         else:
-            pygame.draw.rect(surface, ctx.colour("surface"), self.map_rect)
+            self._draw_sources(surface)
         shown = self.shown()
         x, y, width = self.side.x, self.side.y, self.side.width
         bottom = self.side.bottom
@@ -353,7 +383,7 @@ class PreviewScene(Scene):
             yy = box.y + pad // 2
             for d in self.diagnostics:
                 colour = "negative" if d.severity == "error" else "warning_text"
-                line = f"{Path(d.file).name}:{d.line}:{d.col}  {d.code}  {d.message}"
+                line = d.header().replace(d.file, Path(d.file).name, 1)
                 t = ctx.text(line, "small", colour, width - pad * 2, style="bold")
                 if yy + t.get_height() > box.bottom - pad // 2:
                     break
