@@ -225,3 +225,33 @@ def test_the_map_draws_a_conditional_choice_dashed_and_carries_annotations(make_
     view.handle(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_LEFT, mod=0))
     view.handle(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_0, mod=0))
     assert view.box_rect("a") == before
+
+
+def test_the_command_line_opens_the_preview(monkeypatch, scenario_copy, tmp_path):
+    import game.ui.watch as watch
+    from game.cli import main
+
+    calls = []
+    monkeypatch.setattr(watch, "run_preview", lambda path, **kw: calls.append((path, kw)) or 0)
+    assert main(["preview", str(scenario_copy), "--lang", "en", "--seed", "3"]) == 0
+    assert main(["play", str(scenario_copy), "--watch"]) == 0
+    assert [c[0] for c in calls] == [str(scenario_copy)] * 2
+    assert calls[0][1]["lang"] == "en" and calls[0][1]["seed"] == 3
+    broken = tmp_path / "b" / "fr.yaml"
+    broken.parent.mkdir()
+    broken.write_text("nodes: [\n", encoding="utf-8")
+    assert main(["preview", str(broken)]) == 0  # a broken file opens too: its problems are the preview
+    assert main(["preview", str(tmp_path / "absent.yaml")]) == 2
+
+
+def test_a_file_that_is_not_yaml_shows_its_problem_then_the_story_once_fixed(preview, scenario_copy):
+    good = scenario_copy.read_text(encoding="utf-8")
+    scenario_copy.write_text("nodes: [\n", encoding="utf-8")
+    p = preview(scenario_copy)
+    scene = p.scene
+    shown = scene.shown()
+    assert scene.ctl is None and shown["diagnostics"] and "erreur P1" in shown["diagnostics"][0]
+    p.shot(scenario_copy.parent / "yaml.png")
+    scenario_copy.write_text(good, encoding="utf-8")
+    assert scene.poll()
+    assert scene.shown()["text"].startswith("Le bureau, lundi matin")
