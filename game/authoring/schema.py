@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import json
 
-from game.engine.model import DEFAULT_GAUGES, NAME_ID, Scenario
+from game.engine.model import DEFAULT_GAUGE_LABELS, DEFAULT_GAUGES, NAME_ID, Scenario
 
 SCHEMA_ID = "https://pandore.invalid/schema/scenario.schema.json"
 
@@ -251,13 +251,15 @@ def schema_for(data) -> dict:
                     targets.setdefault(nid, word)
     gauges = data.get("gauges")
     names: dict[str, str] = {}
+    defaults = DEFAULT_GAUGE_LABELS.get(data.get("language"), DEFAULT_GAUGE_LABELS["fr"])
     if isinstance(gauges, dict):
         for g, spec in gauges.items():
             if isinstance(g, str):
                 label = spec.get("label") if isinstance(spec, dict) else None
+                label = label if isinstance(label, str) else defaults.get(g)
                 names[g] = "jauge — gauge" + (f": {label}" if isinstance(label, str) else "")
     else:
-        names.update({g: "jauge — gauge" for g in DEFAULT_GAUGES})
+        names.update({g: f"jauge — gauge: {defaults[g]}" for g in DEFAULT_GAUGES})
     variables = data.get("variables")
     if isinstance(variables, dict):
         for v, start in variables.items():

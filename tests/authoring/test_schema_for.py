@@ -77,3 +77,13 @@ def test_schema_for_reads_a_broken_file_as_far_as_it_can(capsys, tmp_path):
     out = capsys.readouterr()
     assert json.loads(out.out)["$defs"]["Choice"]["properties"]["goto"]["type"] == "string"
     assert "P1" in out.err
+
+
+def test_gauges_and_variables_are_described_for_completion():
+    data = yaml.safe_load(open(SMS, encoding="utf-8"))
+    names = schema_for(data)["$defs"]["Choice"]["properties"]["effects"]["propertyNames"]
+    described = dict(zip(names["enum"], names["enumDescriptions"]))
+    assert described["relation"] == "jauge — gauge: Qualité de la relation"
+    assert described["nuit_repondue"].startswith("variable")
+    assert schema_for({"language": "en"})["$defs"]["Choice"]["properties"]["effects"]["propertyNames"][
+        "enumDescriptions"][0] == "jauge — gauge: Relationship quality"
