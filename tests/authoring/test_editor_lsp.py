@@ -160,5 +160,12 @@ def test_the_editor_underlines_a_goto_typo_and_an_unknown_gauge_and_completes_no
         labels = [i["label"] for i in (result.get("items", []) if isinstance(result, dict) else result)]
         assert "echange" in labels and "lien_et_cadre" in labels, labels
         assert "null" not in labels
+        key = len(lines[goto]) - len(lines[goto].lstrip()) + 1
+        hover = c.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                                "position": {"line": goto, "character": key}})
+        contents = json.dumps((hover.get("result") or {}).get("contents", ""), ensure_ascii=False)
+        assert "Où le jeu part" in contents and "Where play goes" in contents, contents  # French, then English
+        assert "||" not in contents and "Goto" not in contents, contents  # no doubled title
+        assert "`echange`: « Plus être là. »" in contents  # the node ids listed with their first words
     finally:
         c.close()
