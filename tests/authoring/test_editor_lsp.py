@@ -126,7 +126,8 @@ def test_the_editor_underlines_a_goto_typo_and_an_unknown_gauge_and_completes_no
     lines = source.splitlines()
     lines = [l for l in lines if not l.startswith("# yaml-language-server:")]
     lines.insert(0, "# yaml-language-server: $schema=fr.schema.json")
-    goto = next(i for i, l in enumerate(lines) if l.strip().startswith("goto: ") and "choices" not in l)
+    nodes = lines.index("nodes:")
+    goto = next(i for i, l in enumerate(lines) if i > nodes and l.strip().startswith("goto: "))  # a choice's goto
     lines[goto] = lines[goto].split("goto:")[0] + "goto: echang"
     eff = next(i for i, l in enumerate(lines) if l.strip().startswith("effects: {"))
     lines[eff] = lines[eff].replace("effects: {", "effects: {relaton: 3, ", 1)
@@ -164,7 +165,7 @@ def test_the_editor_underlines_a_goto_typo_and_an_unknown_gauge_and_completes_no
         hover = c.request("textDocument/hover", {"textDocument": {"uri": uri},
                                                 "position": {"line": goto, "character": key}})
         contents = json.dumps((hover.get("result") or {}).get("contents", ""), ensure_ascii=False)
-        assert "Où le jeu part" in contents and "Where play goes" in contents, contents  # French, then English
+        assert "Id du nœud" in contents and "Id of the next node" in contents, contents  # French, then English
         assert "||" not in contents and "Goto" not in contents, contents  # no doubled title
         assert "`echange`: « Plus être là. »" in contents  # the node ids listed with their first words
     finally:
