@@ -23,8 +23,8 @@ from game.engine.model import Scenario, TextVariant
 
 BOX_W = 200
 BOX_H = 64
-GAP_X = 40
-GAP_Y = 70
+GAP_X = 24
+GAP_Y = 40
 
 
 @dataclass(frozen=True)
