@@ -91,6 +91,8 @@ def cmd_play(args: argparse.Namespace) -> int:
     lang = scenario.language if scenario.language in LANGUAGES else _ui(args)
     if not args.text and not window_available():
         args.text = True
+    if getattr(args, "watch", False) and not args.text:
+        return _preview(str(loaded.path), lang, args)
     if not args.text:
         from game.ui.app import run as run_window  # imported on use: pygame takes a while to load
 
@@ -125,6 +127,32 @@ def cmd_play(args: argparse.Namespace) -> int:
     else:
         player.play_interactive(input)
     return 0
+
+
+def _preview(path: str, lang: str, args: argparse.Namespace) -> int:
+    from game.ui.watch import run_preview  # imported on use: pygame takes a while to load
+
+    size = _parse_size(args.size) if args.size else None
+    if size is None and args.size:
+        print(f"pandore: {t('cli.size', lang, value=args.size)}", file=sys.stderr)
+        return 2
+    return run_preview(path, lang=_explicit(args) or system_language(), seed=args.seed, size=size)
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    """The live preview: the file is watched even when it does not load yet (its problems are shown)."""
+    from game.authoring.library import resolve
+
+    lang = _ui(args)
+    p = Path(args.scenario)
+    path = p if p.is_file() else resolve(args.scenario)
+    if path is None or not Path(path).is_file():
+        print(f"pandore: {t('cli.unknown_scenario', lang, name=args.scenario)}", file=sys.stderr)
+        return 2
+    if not window_available():
+        print(f"pandore: {t('ui.error.no_screen', lang)}", file=sys.stderr)
+        return 2
+    return _preview(str(path), lang, args)
 
 
 def _parse_size(text: str | None) -> tuple[int, int] | None:
@@ -174,9 +202,24 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from game.authoring.schema import schema_text
+    from game.authoring.schema import schema_for, schema_text
 
-    text = schema_text()
+    if args.for_file:
+        from game.authoring.library import resolve
+        from game.authoring.loader import LoadError, read_document
+
+        path = resolve(args.for_file)
+        if path is None or not Path(path).is_file():
+            print(f"pandore: {t('cli.unknown_scenario', _ui(args), name=args.for_file)}", file=sys.stderr)
+            return 2
+        try:
+            data = read_document(path).data
+        except LoadError as e:  # unreadable YAML: the format's schema, without this file's names
+            _print_diagnostics([e.diagnostic])
+            data = None
+        text = schema_text(schema_for(data))
+    else:
+        text = schema_text()
     if args.output:
         from game.authoring.files import atomic_write_text
 
@@ -266,7 +309,17 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     play.add_argument("--autoplay", help=H("autoplay"))
     play.add_argument("--screenshots", help=H("screenshots"))
     play.add_argument("--size", default=None, help=H("size"))
+    play.add_argument("--watch", action="store_true",
+                      help="aperçu en direct : la fenêtre suit le fichier — live preview: the window follows the file")
     play.set_defaults(func=cmd_play)
+
+    preview = sub.add_parser("preview", help="aperçu en direct d'un scénario (carte, problèmes, partie) — "
+                             "live preview of a scenario (map, problems, play)", **sub_kw)
+    preview.add_argument("scenario", help=H("scenario"))
+    preview.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=H("lang"))
+    preview.add_argument("--seed", type=int, help=H("seed"))
+    preview.add_argument("--size", default=None, help=H("size"))
+    preview.set_defaults(func=cmd_preview)
 
     check = sub.add_parser("check", help=H("check"), description=H("check"), **sub_kw)
     check.add_argument("paths", nargs="+", help=H("paths"))
@@ -280,6 +333,9 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
 
     schema = sub.add_parser("schema", help=H("schema"), description=H("schema"), **sub_kw)
     schema.add_argument("-o", "--output", help=H("output"))
+    schema.add_argument("--for", dest="for_file", metavar="FILE",
+                        help="le schéma de ce scénario : ses nœuds, fins, jauges et variables énumérés — "
+                             "this scenario's schema: its nodes, endings, gauges and variables enumerated")
     schema.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=H("lang"))
     schema.set_defaults(func=cmd_schema)
 

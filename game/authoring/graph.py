@@ -3,7 +3,9 @@
 Nodes carry their id and a short label; choices are labelled edges; outcome
 branches are dashed with their share of the weights; trigger jumps leave
 from a hexagon and are drawn thick and purple; endings are coloured by tone;
-the start has an entry arrow; what no path reaches (or a choice never
+a choice with `if` (hidden when false) is dotted, one with `available_if`
+(shown disabled) dotted with an open arrowhead, both with their condition in
+the label; the start has an entry arrow; what no path reaches (or a choice never
 available) is greyed. DOT and Mermaid are pure text; SVG and PNG need the
 `dot` program, and `GraphvizMissing` carries install instructions when it is
 not there.
@@ -60,7 +62,8 @@ class _Map:
     nodes: list[tuple[str, str, str]]  # (id, kind 'node'|'ending', label)
     tones: dict[str, str]
     start: str
-    edges: list[tuple[str, str, str, str, bool]]  # (from, to, label, style 'choice'|'outcome'|'trigger', grey)
+    # (from, to, label, style 'choice'|'if'|'available_if'|'outcome'|'trigger', grey)
+    edges: list[tuple[str, str, str, str, bool]]
     triggers: list[tuple[str, str, str | None]]  # (id, label, goto)
     grey: set[str]
 
@@ -109,6 +112,11 @@ def build_map(scenario: Scenario, analysis: Analysis | None = None) -> _Map:
                 for o in ch.outcomes:
                     share = Fraction(o.weight / total).limit_denominator(1000)  # 0.0001/0.0001 is 1/2
                     edges.append((nid, o.goto, f"{label} ({share.numerator}/{share.denominator})", "outcome", off))
+            elif ch.if_:  # hidden when false: dotted, the condition in the label
+                edges.append((nid, ch.goto, f"[{'si' if fr else 'if'} {_short(ch.if_, 24)}] {label}", "if", off))
+            elif ch.available_if:  # shown disabled when false: dotted with an open arrowhead
+                word = "grisé sauf si" if fr else "disabled unless"
+                edges.append((nid, ch.goto, f"[{word} {_short(ch.available_if, 24)}] {label}", "available_if", off))
             else:
                 edges.append((nid, ch.goto, label, "choice", off))
     triggers = []
@@ -155,6 +163,10 @@ def to_dot(scenario: Scenario, analysis: Analysis | None = None) -> str:
         attrs = [f"label={_dot_str(label)}"]
         if style == "outcome":
             attrs.append("style=dashed")
+        elif style == "if":
+            attrs.append("style=dotted")
+        elif style == "available_if":
+            attrs += ["style=dotted", "arrowhead=empty"]
         if off or a in m.grey:
             attrs += [f"color=\"{GREY}\"", f"fontcolor=\"{GREY}\""]
         out.append(f"  {_dot_str(a)} -> {_dot_str(b)} [{', '.join(attrs)}];")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import json
 
-from game.engine.model import DEFAULT_GAUGES, NAME_ID, Scenario
+from game.engine.model import DEFAULT_GAUGE_LABELS, DEFAULT_GAUGES, NAME_ID, Scenario
 
 SCHEMA_ID = "https://pandore.invalid/schema/scenario.schema.json"
 
@@ -173,6 +173,7 @@ def scenario_schema() -> dict:
         props["gauges"].update(copy.deepcopy(_ID_KEYS))
     if "Outcome" in defs:
         defs["Outcome"]["properties"]["weight"]["exclusiveMinimum"] = 0
+    _tidy(schema)
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
     schema["title"] = "Pandore scenario (format 1)"
     schema["description"] = ("Un scénario dans une langue. Guide : docs/authoring.fr.md — One scenario in one "
@@ -180,6 +181,104 @@ def scenario_schema() -> dict:
     return schema
 
 
-def schema_text() -> str:
+def _tidy(node) -> None:
+    """What editors show badly, removed in place: a property's title (pydantic's "Goto" beside the
+    description, doubled to "Goto || Goto" on hover by the `anyOf` with null), the `anyOf [X, null]`
+    of an optional field (an omitted field is the same; completion then inserts no `null`) and the
+    `default: null` that completion would insert."""
+    if isinstance(node, list):
+        for x in node:
+            _tidy(x)
+        return
+    if not isinstance(node, dict):
+        return
+    props = node.get("properties")
+    if isinstance(props, dict):
+        for prop in props.values():
+            if not isinstance(prop, dict):
+                continue
+            prop.pop("title", None)
+            alts = prop.get("anyOf")
+            if isinstance(alts, list) and {"type": "null"} in alts:
+                rest = [a for a in alts if a != {"type": "null"}]
+                del prop["anyOf"]
+                if len(rest) == 1:
+                    for k, v in rest[0].items():
+                        prop.setdefault(k, v)
+                else:
+                    prop["anyOf"] = rest
+            if "default" in prop and prop["default"] is None:
+                del prop["default"]
+    for v in node.values():
+        _tidy(v)
+
+
+def schema_text(schema: dict | None = None) -> str:
     """The schema as written to schema/scenario.schema.json (UTF-8, LF, final newline)."""
-    return json.dumps(scenario_schema(), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    return json.dumps(scenario_schema() if schema is None else schema, ensure_ascii=False, indent=2,
+                      sort_keys=False) + "\n"
+
+
+def _words(text, width: int = 60) -> str:
+    if isinstance(text, list):
+        text = next((v.get("text") for v in text if isinstance(v, dict) and isinstance(v.get("text"), str)), "")
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _enum(names: dict[str, str], description: str) -> dict:
+    return {"type": "string", "enum": list(names), "enumDescriptions": list(names.values()),
+            "markdownEnumDescriptions": list(names.values()), "description": description}
+
+
+def schema_for(data) -> dict:
+    """The schema of one scenario: the format's schema, with the names this scenario declares enumerated.
+
+    `data` is the scenario file read as plain data (it may hold errors: only what is readable is
+    used). Every `goto` and `start` lists the node and ending ids (described by their title or first
+    words), the keys of `effects` and `set` the gauges and variables: an editor then underlines a goto
+    to an unknown node or an effect on an unknown gauge as it is typed, and completes the names.
+    """
+    schema = scenario_schema()
+    data = data if isinstance(data, dict) else {}
+    targets: dict[str, str] = {}
+    for key in ("nodes", "endings"):
+        items = data.get(key)
+        if isinstance(items, dict):
+            for nid, item in items.items():
+                if isinstance(nid, str) and isinstance(item, dict):
+                    word = ("fin — ending: " if key == "endings" else "") + _words(item.get("title") or item.get("text"))
+                    targets.setdefault(nid, word)
+    gauges = data.get("gauges")
+    names: dict[str, str] = {}
+    defaults = DEFAULT_GAUGE_LABELS.get(data.get("language"), DEFAULT_GAUGE_LABELS["fr"])
+    if isinstance(gauges, dict):
+        for g, spec in gauges.items():
+            if isinstance(g, str):
+                label = spec.get("label") if isinstance(spec, dict) else None
+                label = label if isinstance(label, str) else defaults.get(g)
+                names[g] = "jauge — gauge" + (f": {label}" if isinstance(label, str) else "")
+    else:
+        names.update({g: f"jauge — gauge: {defaults[g]}" for g in DEFAULT_GAUGES})
+    variables = data.get("variables")
+    if isinstance(variables, dict):
+        for v, start in variables.items():
+            if isinstance(v, str):
+                names.setdefault(v, f"variable, départ — start: {str(start).lower()}")
+    defs = schema["$defs"]
+    if targets:
+        for where in (defs["Choice"], defs["Outcome"], defs["Trigger"], schema):
+            key = "start" if where is schema else "goto"
+            prop = where["properties"][key]
+            where["properties"][key] = _enum(targets, prop.get("description", ""))
+    if names:
+        for d in [schema, *defs.values()]:
+            for key in ("effects", "set"):
+                prop = d.get("properties", {}).get(key)
+                if prop is not None:
+                    prop["propertyNames"] = _enum(names, "jauge ou variable — gauge or variable")
+                    prop["propertyNames"].pop("type")
+                    value = prop.get("additionalProperties", {})
+                    prop["properties"] = {n: {**copy.deepcopy(value), "description": w} for n, w in names.items()}
+    schema["$id"] = SCHEMA_ID.replace("scenario.schema.json", f"{data.get('id') or 'scenario'}.schema.json")
+    return schema

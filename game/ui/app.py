@@ -29,6 +29,7 @@ from .scenes.history import HistoryScene  # noqa: E402
 from .scenes.pause import PauseScene  # noqa: E402
 from .scenes.picker import PickerScene  # noqa: E402
 from .scenes.play import PlayScene  # noqa: E402
+from .scenes.preview import PreviewScene  # noqa: E402
 from .scenes.settings import SettingsScene  # noqa: E402
 from .scenes.stepout import StepOutScene  # noqa: E402
 from .scenes.title import TitleScene  # noqa: E402
@@ -36,7 +37,7 @@ from .scenes.title import TitleScene  # noqa: E402
 SCENES = Scenes(
     title=TitleScene, picker=PickerScene, briefing=BriefingScene, open_scenario=open_scenario, play=PlayScene,
     debrief=DebriefScene, history=HistoryScene, pause=PauseScene, settings=SettingsScene,
-    diagnostics=DiagnosticsScene, step_out=StepOutScene, apology=ApologyScene,
+    diagnostics=DiagnosticsScene, step_out=StepOutScene, apology=ApologyScene, preview=PreviewScene,
 )
 
 

@@ -83,6 +83,7 @@ class Scenes:
     diagnostics: Callable[..., "Scene"]
     step_out: Callable[..., "Scene"]
     apology: Callable[..., "Scene"]
+    preview: Callable[..., "Scene"] | None = None  # the trainers' live preview
 
 
 #: pygame_gui measures the rest of a run of text at every line it breaks, so a
