@@ -39,54 +39,6 @@ WATCH_EVENT = pygame.USEREVENT + 11
 WATCH_MS = 200
 ANALYSIS_STATES = 50_000
 
-WORDS = {
-    "fr": {
-        "title": "Aperçu en direct",
-        "watching": "Fichier surveillé : chaque enregistrement met l'aperçu à jour.",
-        "reloaded": "Rechargé à {time} : {n} choix rejoué(s).",
-        "stopped": "Rechargé à {time}, mais le rejeu s'arrête au choix n° {n} : {reason}",
-        "broken": "{n} erreur(s) à {time} : la dernière version correcte reste jouable.",
-        "warnings": "{n} avertissement(s)",
-        "unreadable": "Le fichier ne se charge pas : corrigez-le, l'aperçu se mettra à jour.",
-        "ending": "Fin atteinte : {title}",
-        "no_path": "Aucune partie n'arrive à « {node} » avec ces tirages.",
-        "jumped": "Joué jusqu'à « {node} » ({n} choix).",
-        "restart": "Recommencer (R)",
-        "undo": "Annuler (Ctrl+Z)",
-        "back": "Quitter (Échap)",
-        "range": "atteignable {lo}–{hi}",
-        "help": "Trait plein : choix ; tirets : choix caché si sa condition est fausse (if) ; pointillés : "
-                "choix grisé (available_if) ; fins colorées par ton. Molette ou + − : zoom ; glisser ou flèches : "
-                "déplacer ; 0 : tout voir ; clic sur un nœud : y jouer.",
-        "disabled": "indisponible",
-        "no_map": "La carte et la partie apparaîtront dès que le fichier se chargera. Les lignes en cause :",
-        "tone.positive": "positive", "tone.mixed": "mitigée", "tone.negative": "négative",
-    },
-    "en": {
-        "title": "Live preview",
-        "watching": "Watching the file: every save updates the preview.",
-        "reloaded": "Reloaded at {time}: {n} choice(s) replayed.",
-        "stopped": "Reloaded at {time}, but the replay stops at choice {n}: {reason}",
-        "broken": "{n} error(s) at {time}: the last good version stays playable.",
-        "warnings": "{n} warning(s)",
-        "unreadable": "The file does not load: fix it and the preview will update.",
-        "ending": "Ending reached: {title}",
-        "no_path": "No playthrough reaches '{node}' with these draws.",
-        "jumped": "Played up to '{node}' ({n} choice(s)).",
-        "restart": "Restart (R)",
-        "undo": "Undo (Ctrl+Z)",
-        "back": "Leave (Esc)",
-        "range": "reachable {lo}–{hi}",
-        "help": "Solid: choice; dashes: choice hidden when its condition is false (if); dots: choice shown "
-                "disabled (available_if); endings coloured by tone. Wheel or + −: zoom; drag or arrows: pan; "
-                "0: see it all; click a node: play there.",
-        "disabled": "unavailable",
-        "no_map": "The map and the play will appear as soon as the file loads. The lines in question:",
-        "tone.positive": "positive", "tone.mixed": "mixed", "tone.negative": "negative",
-    },
-}
-
-
 class PreviewScene(Scene):
     name = "preview"
 
@@ -106,8 +58,7 @@ class PreviewScene(Scene):
         pygame.time.set_timer(WATCH_EVENT, WATCH_MS)
 
     def w(self, key: str, **values) -> str:
-        words = WORDS.get(self.ctx.lang, WORDS["fr"])
-        return words.get(key, WORDS["fr"][key]).format(**values)
+        return self.ctx.t(f"ui.preview.{key}", **values)
 
     # ---- watching and reloading --------------------------------------------------------
     def _read(self) -> bytes | None:
