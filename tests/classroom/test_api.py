@@ -197,3 +197,14 @@ def test_sigint_stops_cleanly(home):
 
     h = start_host(home, "tutoriel")
     assert h.stop(signal.SIGINT) == 0
+
+
+def test_an_acknowledgement_takes_no_delayed_ack_round(host, client):
+    """TCP_NODELAY on the host's socket: without it, each answer waits for the client's delayed ACK (~40 ms)."""
+    import time
+
+    client.get(f"{host.url}/healthz")
+    t0 = time.perf_counter()
+    for _ in range(30):
+        client.get(f"{host.url}/healthz")
+    assert (time.perf_counter() - t0) / 30 < 0.025
