@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from game import __version__
 
-from .session import ApiError, ClassSession
+from .session import ACTIONS, ApiError, ClassSession
 
 MAX_BODY = 64 * 1024
 API = "/api/v1/sessions/{code}"
@@ -116,7 +116,8 @@ def create_app(session: ClassSession, base_url: str = "") -> FastAPI:
         return {"ok": True, "session": session.row.id}
 
     @app.post(API + "/participants", status_code=201, openapi_extra={
-        **_body({"type": "object", "required": ["pseudonym"], "properties": {"pseudonym": {"type": "string"}}}),
+        **_body({"type": "object", "required": ["pseudonym"], "additionalProperties": False,
+                 "properties": {"pseudonym": {"type": "string", "minLength": 1, "maxLength": 32}}}),
         "responses": _responses(201, {"type": "object", "required": ["participant_id", "token", "playthrough_id",
                                                                      "seed"]}, 400, 404, 413, 422, 423)})
     async def join(code: str, request: Request):
@@ -137,9 +138,9 @@ def create_app(session: ClassSession, base_url: str = "") -> FastAPI:
         return {"id": r.scenario_id, "language": r.language, "sha256": r.scenario_sha256, "text": r.scenario_text}
 
     @app.post(API + "/choices", status_code=201, openapi_extra={
-        **_body({"type": "object", "required": ["playthrough_id", "seq", "choice"],
-                 "properties": {"playthrough_id": {"type": "string"}, "seq": {"type": "integer"},
-                                "choice": {"type": "string"}}}),
+        **_body({"type": "object", "required": ["playthrough_id", "seq", "choice"], "additionalProperties": False,
+                 "properties": {"playthrough_id": {"type": "string"}, "seq": {"type": "integer", "minimum": 1},
+                                "choice": {"type": "string", "minLength": 1, "maxLength": 200}}}),
         "responses": {**_responses(201, _STATE, 400, 401, 403, 404, 409, 413, 422, 423),
                       "200": {"description": "already recorded", "content": {"application/json": {"schema": _STATE}}}}})
     async def choose(code: str, request: Request):
@@ -150,8 +151,8 @@ def create_app(session: ClassSession, base_url: str = "") -> FastAPI:
         return JSONResponse(body, status_code=status)
 
     @app.post(API + "/undo", openapi_extra={
-        **_body({"type": "object", "required": ["playthrough_id", "seq"],
-                 "properties": {"playthrough_id": {"type": "string"}, "seq": {"type": "integer"}}}),
+        **_body({"type": "object", "required": ["playthrough_id", "seq"], "additionalProperties": False,
+                 "properties": {"playthrough_id": {"type": "string"}, "seq": {"type": "integer", "minimum": 1}}}),
         "responses": _responses(200, _STATE, 400, 401, 403, 404, 409, 413, 422, 423)})
     async def undo(code: str, request: Request):
         s = find(code)
@@ -168,8 +169,8 @@ def create_app(session: ClassSession, base_url: str = "") -> FastAPI:
         return s.summary()
 
     @app.post(API + "/control", openapi_extra={
-        **_body({"type": "object", "required": ["action"],
-                 "properties": {"action": {"type": "string"}, "node": {"type": "string"}}}),
+        **_body({"type": "object", "required": ["action"], "additionalProperties": False,
+                 "properties": {"action": {"enum": list(ACTIONS)}, "node": {"type": "string"}}}),
         "responses": _responses(200, {"type": "object", "required": ["state"]}, 400, 401, 403, 404, 413, 422, 423)})
     async def control(code: str, request: Request):
         s = find(code)
