@@ -79,7 +79,7 @@ async def read_json(request: Request, fields: dict[str, bool]) -> dict:
 def bearer(request: Request) -> str | None:
     auth = request.headers.get("authorization", "")
     scheme, _, token = auth.partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
+    return (token.strip() or None) if scheme.lower() == "bearer" else None
 
 
 def create_app(session: ClassSession, base_url: str = "") -> FastAPI:

@@ -60,6 +60,7 @@ def test_bad_input(host, client):
     _err(client.get(f"{host.url}/api/v1/sessions/ZZZZZZ/summary", headers=host.trainer), 404)
     _err(client.get(f"{api}/summary"), 401, "unauthorized")
     _err(client.get(f"{api}/summary", headers={"Authorization": "Bearer nope"}), 401)
+    _err(client.get(f"{api}/summary", headers={"Authorization": f"Basic {host.info['trainer_token']}"}), 401)
     _err(client.get(f"{api}/summary", headers=h), 403, "forbidden")
     _err(client.post(f"{api}/control", json={"action": "pause"}, headers=h), 403)
     _err(client.get(f"{api}/scenario"), 401)
