@@ -235,6 +235,97 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _classroom_store():
+    from game.classroom.store import Store
+
+    return Store()
+
+
+def cmd_host(args: argparse.Namespace) -> int:
+    from game.classroom.host import first_line, serve
+    from game.classroom.session import ClassSession
+
+    lang = _ui(args)
+    store = _classroom_store()
+    if args.resume:
+        session = ClassSession.open(store, args.resume)
+        if session is None:
+            print(f"pandore: {t('cli.host.unknown_session', lang, session=args.resume)}", file=sys.stderr)
+            return 2
+    else:
+        if not args.scenario:
+            print(f"pandore: {t('cli.host.needs_scenario', lang)}", file=sys.stderr)
+            return 2
+        loaded, code = _load_or_report(args.scenario, args)
+        if loaded is None:
+            return code
+        session = ClassSession.create(store, Path(loaded.path), undo_allowed=not args.no_undo)
+    if not args.headless and not args.json:
+        print(t("cli.host.no_window", lang), file=sys.stderr)
+
+    def ready(addr) -> None:
+        if args.json:
+            print(first_line(session, addr), flush=True)
+        else:
+            print(t("cli.host.ready", lang, code=session.row.code, join_url=addr.join_url))
+            print(t("cli.host.trainer", lang, token=session.row.trainer_token))
+            print(t("cli.host.stop", lang, session=session.row.id), flush=True)
+
+    try:
+        return serve(session, args.bind, args.port, on_ready=ready)
+    except OSError as e:
+        print(f"pandore: {t('cli.host.port_taken', lang, bind=args.bind, port=args.port, error=e.strerror or e)}",
+              file=sys.stderr)
+        return 2
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    import json as _json
+
+    from game.authoring.files import atomic_write_text
+    from game.classroom.report import csv_text, report_html
+    from game.classroom.session import ClassSession
+
+    lang = _ui(args)
+    session = ClassSession.open(_classroom_store(), args.session)
+    if session is None:
+        print(f"pandore: {t('cli.host.unknown_session', lang, session=args.session)}", file=sys.stderr)
+        return 2
+    if args.output:
+        atomic_write_text(Path(args.output), report_html(session, lang))
+        print(t("cli.report.written", lang, path=args.output), file=sys.stderr if args.json else sys.stdout)
+    if args.csv:
+        folder = Path(args.csv)
+        folder.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(folder / "choices.csv", csv_text(session))
+        print(t("cli.report.written", lang, path=folder / "choices.csv"), file=sys.stderr if args.json else sys.stdout)
+    if args.json or not (args.output or args.csv):
+        print(_json.dumps(session.summary(), ensure_ascii=False))
+    return 0
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    import datetime as _dt
+
+    lang = _ui(args)
+    store = _classroom_store()
+    rows = store.sessions()
+    if args.action == "purge":
+        gone = [r for r in rows if args.all or r.state == "ended"]
+        for r in gone:
+            store.delete_session(r.id)
+        print(t("cli.sessions.purged", lang, n=len(gone)))
+        return 0
+    if not rows:
+        print(t("cli.sessions.none", lang))
+    for r in rows:
+        n_p, n_c = store.counts(r.id)
+        created = _dt.datetime.fromtimestamp(r.created).strftime("%Y-%m-%d %H:%M")
+        print(t("cli.sessions.row", lang, id=r.id, code=r.code, state=r.state, scenario=r.scenario_id,
+                participants=n_p, choices=n_c, created=created))
+    return 0
+
+
 class _Formatter(argparse.HelpFormatter):
     """argparse's help, with its own words in the chosen language."""
 
@@ -338,6 +429,31 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
                              "this scenario's schema: its nodes, endings, gauges and variables enumerated")
     schema.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=H("lang"))
     schema.set_defaults(func=cmd_schema)
+
+    host = sub.add_parser("host", help=H("host"), description=H("host"), **sub_kw)
+    host.add_argument("scenario", nargs="?", help=H("scenario"))
+    host.add_argument("--bind", default="0.0.0.0", help=H("bind"))
+    host.add_argument("--port", type=int, default=8765, help=H("port"))
+    host.add_argument("--headless", action="store_true", help=H("headless"))
+    host.add_argument("--json", action="store_true", help=H("host_json"))
+    host.add_argument("--resume", metavar="SESSION", help=H("resume"))
+    host.add_argument("--no-undo", action="store_true", help=H("no_undo"))
+    host.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=H("lang"))
+    host.set_defaults(func=cmd_host)
+
+    report = sub.add_parser("report", help=H("report"), description=H("report"), **sub_kw)
+    report.add_argument("session", help=H("session"))
+    report.add_argument("-o", "--output", help=H("report_output"))
+    report.add_argument("--csv", metavar="DIR", help=H("csv"))
+    report.add_argument("--json", action="store_true", help=H("report_json"))
+    report.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=H("lang"))
+    report.set_defaults(func=cmd_report)
+
+    sessions = sub.add_parser("sessions", help=H("sessions"), description=H("sessions"), **sub_kw)
+    sessions.add_argument("action", choices=("list", "purge"), help=H("sessions_action"))
+    sessions.add_argument("--all", action="store_true", help=H("purge_all"))
+    sessions.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=H("lang"))
+    sessions.set_defaults(func=cmd_sessions)
 
     add_commands(sub)
     return p

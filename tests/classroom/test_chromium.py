@@ -1,0 +1,79 @@
+"""The browser pages in a real Chromium (Debian's `chromium`, driven by Playwright): keyboard only.
+
+Skipped, with the reason, when Playwright or /usr/bin/chromium cannot be had
+(.ci/run installs chromium with apt when it is missing).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import httpx
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+if not os.path.exists(CHROMIUM):
+    pytest.skip("Debian's chromium is not installed (.ci/run installs it with apt when it can)",
+                allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright (pip `playwright`) is not installed")
+
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture
+def page():
+    with sync_api.sync_playwright() as p:
+        try:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        except Exception as e:  # noqa: BLE001  (a browser that cannot start is a skip with its reason)
+            pytest.skip(f"chromium could not be started: {e}")
+        pg = browser.new_page()
+        yield pg
+        browser.close()
+
+
+def tab_to(page, selector: str, limit: int = 40) -> None:
+    """Press Tab until the focused element matches `selector` (keyboard only: no click)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"document.activeElement && document.activeElement.matches({selector!r})"):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_join_and_play_to_an_ending_keyboard_only(host, page):
+    page.goto(f"{host.url}/j/{host.code}?lang=fr")
+    assert page.locator("main h1").count() == 1 and page.get_by_label("Votre pseudonyme").count() == 1
+    tab_to(page, "#pseudonym")
+    page.keyboard.type("Alex")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/play")
+    summary = lambda: httpx.get(f"{host.api}/summary", headers=host.trainer, trust_env=False).json()  # noqa: E731
+    seqs: list[str] = []  # the seq of every form sent
+
+    def send() -> None:
+        tab_to(page, "button[name=choice]:not([disabled])")
+        seqs.append(page.locator("input[name=seq]").first.get_attribute("value"))
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+
+    for step in range(200):
+        if page.locator("button[name=choice]").count() == 0:
+            break
+        if step == 2:  # a reload mid-play loses nothing and records nothing
+            made = summary()["choices_made"]
+            page.reload()
+            assert summary()["choices_made"] == made
+        send()
+        assert "done=" in page.url or "notice=" in page.url
+        if step == 0:  # the back button, then the form shown sent again: never a choice twice
+            page.go_back()
+            if page.locator("button[name=choice]:not([disabled])").count():
+                send()
+            assert summary()["choices_made"] == len(set(seqs))
+    else:
+        raise AssertionError("no ending after 200 choices")
+    s = summary()
+    assert sum(s["endings"].values()) == 1 and s["choices_made"] == len(set(seqs))
+    assert page.locator("h2#weighed").count() == 1  # the debrief
