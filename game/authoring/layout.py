@@ -109,24 +109,23 @@ def layout(scenario: Scenario) -> Layout:
         if t.goto in known:
             trig.append(Edge("", t.goto, t.id or f"trigger.{i + 1}", "trigger", t.if_))
     layer: dict[str, int] = {}
+
+    def spread(first: str) -> None:
+        """Breadth-first from `first`: each node not yet placed goes one layer below its parent."""
+        queue = deque([first])
+        while queue:
+            n = queue.popleft()
+            for m in succ[n]:
+                if m not in layer:
+                    layer[m] = layer[n] + 1
+                    queue.append(m)
+
     if scenario.start in known:
         layer[scenario.start] = 0
-        queue = deque([scenario.start])
-        while queue:
-            n = queue.popleft()
-            for m in succ[n]:
-                if m not in layer:
-                    layer[m] = layer[n] + 1
-                    queue.append(m)
+        spread(scenario.start)
     for tr in trig:  # a trigger's target, unreached otherwise, goes just below the start
         layer.setdefault(tr.target, 1)
-        queue = deque([tr.target])
-        while queue:
-            n = queue.popleft()
-            for m in succ[n]:
-                if m not in layer:
-                    layer[m] = layer[n] + 1
-                    queue.append(m)
+        spread(tr.target)
     depth = max(layer.values(), default=-1) + 1
     for n in ids:
         layer.setdefault(n, depth)  # unreached: a last layer
