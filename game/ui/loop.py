@@ -178,6 +178,7 @@ class App:
         self.draws = 0  # frames drawn and shown since the window opened
         self.interactive_at: float | None = None
         self._pending_resize = False
+        self._drawn_animating = False  # the last frame shown was mid-animation: its end needs one more
         self._guard(lambda: self._apply(Reset(tuple(first(self.ctx)))), "start")
 
     # ---- window ---------------------------------------------------------------------
@@ -310,10 +311,12 @@ class App:
             self.running = False
             return
         self._guard(lambda: self._update(top, dt), "update")
-        if events or self.dirty or self.animating or top.dirty:
+        animating = self.animating
+        if events or self.dirty or animating or top.dirty or self._drawn_animating:
             self._guard(self._draw, "draw")
             work = time.perf_counter() - start
-            if self.animating:
+            self._drawn_animating = animating
+            if animating:
                 self.frame_times.append(work)
             pygame.display.flip()
             self.draws += 1

@@ -242,6 +242,12 @@ class GaugeHud:
         self.gauges = gauges  # (name, Gauge model)
         self.anim = {name: _GaugeAnim(values[name], values[name], values[name], 0.0, 0, 0.0, True)
                      for name, _ in gauges}
+        self.chips: list[str] = []  # the gauges whose delta chip the last frame showed
+
+    def clear_deltas(self) -> None:
+        """The player moved on: the last choice's chips no longer describe what is on screen."""
+        for a in self.anim.values():
+            a.delta = 0
 
     @staticmethod
     def needed_height(ctx, n: int) -> int:
@@ -300,6 +306,7 @@ class GaugeHud:
         row = self.row_height(ctx)
         icon_size = round(ctx.font("hud").get_linesize() * 1.25)
         now = ctx.now
+        self.chips = []
         for name, g in self.gauges:
             a = self.anim[name]
             icon = ctx.image(gauge_icon(name), (icon_size, icon_size), ctx.colour("text"))
@@ -313,6 +320,7 @@ class GaugeHud:
             if a.delta and now < a.delta_until:
                 sign = "▲" if a.delta > 0 else "▼"
                 chip = ctx.text(f"{sign} {a.delta:+d}", "small", "delta_good" if a.better else "delta_bad", style="bold")
+                self.chips.append(name)
             right = r.right - pad
             surface.blit(val, (right - val.get_width(), y))
             label_w = right - val.get_width() - pad // 2 - x - (chip.get_width() + pad // 2 if chip else 0)

@@ -167,6 +167,8 @@ class PlayScene(Scene):
         self.report = None
         if done or self.ctl.finished:
             return Replace(self.ctx.scenes.debrief(self.ctx, self.ctl))
+        if self.hud is not None:
+            self.hud.clear_deltas()
         self.fresh = True
         self.reveal_t0 = self.ctx.now
         self.focus = -1

@@ -13,6 +13,7 @@ from . import View
 
 TYPING = 0.9  # seconds of "typing" before an incoming message
 SENT = 0.2
+FADE = 0.2  # seconds a bubble takes to appear once it has arrived
 
 
 class SmsView(View):
@@ -85,7 +86,7 @@ class SmsView(View):
 
     @property
     def animating(self) -> bool:
-        return self.fresh and self.elapsed < self.end + 0.05
+        return self.fresh and self.elapsed < self.end + FADE
 
     def _visible(self) -> tuple[int, bool]:
         """How many bubbles are shown, and whether the typing dots show."""
@@ -150,10 +151,12 @@ class SmsView(View):
         overflow = max(0, total_h - (tr.height - 2 * inner_pad))
         self.scroll = min(self.scroll, overflow)
         y = tr.bottom - inner_pad - total_h + self.scroll
+        self.drawn = []  # (screen rect, sent) of each bubble of this frame
         for i, (s, sent) in enumerate(self.bubbles[:n]):
             x = tr.right - inner_pad - s.get_width() if sent else tr.x + inner_pad
-            if self.fresh and self.node.thread[i].new and self.elapsed - self.schedule[i] < 0.2:
-                a = (self.elapsed - self.schedule[i]) / 0.2
+            self.drawn.append((pygame.Rect(x, y, s.get_width(), s.get_height()), sent))
+            if self.fresh and self.node.thread[i].new and self.elapsed - self.schedule[i] < FADE:
+                a = (self.elapsed - self.schedule[i]) / FADE
                 s.set_alpha(int(255 * max(0.0, min(1.0, a))))
                 surface.blit(s, (x, y + int((1 - a) * 10)))
                 s.set_alpha(255)

@@ -1,0 +1,69 @@
+"""Defects a trainee met in the window (issue 17), each checked on what the trainee sees or can do."""
+
+from __future__ import annotations
+
+import pygame
+import pytest
+
+from game.i18n import t
+from game.ui.theme import contrast_ratio
+
+from .conftest import VIEWS
+
+K = pygame
+
+
+def run_frames(p, seconds: float, fps: int = 60) -> None:
+    """Step the loop as the real one does: the clock moves one frame at a time."""
+    for _ in range(int(seconds * fps)):
+        p.app.ctx.now += 1 / fps
+        p.app.step(block=False)
+
+
+def to_sms(p):
+    p.key(K.K_RETURN)  # briefing -> play
+    p.key(K.K_1)  # read the messages
+    p.key(K.K_RETURN)  # feedback -> the SMS node
+    assert p.scene.node.kind == "sms"
+
+
+# ---- 1. the last SMS is fully drawn; no stale delta chips ---------------------------------------------
+
+def test_last_sms_is_as_readable_as_the_others(make_pilot):
+    p = make_pilot(scenario=VIEWS)
+    p.key(K.K_RETURN)
+    p.key(K.K_1)
+    p.post(K.KEYDOWN, key=K.K_RETURN, mod=0, unicode="\r", scancode=0)
+    p.post(K.KEYUP, key=K.K_RETURN, mod=0, unicode="\r", scancode=0)
+    p.app.step(block=False)
+    run_frames(p, 6)  # the arrivals, then nothing happens
+    view = p.scene.view
+    assert not p.app.animating
+    screen = p.app.screen
+    last, sent = view.drawn[-1]
+    assert not sent and view.thread_rect.contains(last)
+    bg = p.app.ctx.colour("bubble_in")[:3]
+    assert tuple(screen.get_at((last.x + 3, last.centery)))[:3] == bg  # not blended into the screen behind
+
+
+def test_delta_chips_leave_with_the_feedback_even_with_reduced_motion(make_pilot, home):
+    from game.ui import userdata
+
+    userdata.save_settings(home, userdata.load_settings(home).with_(reduced_motion=True))
+    p = make_pilot(scenario=VIEWS)
+    p.key(K.K_RETURN)
+    p.key(K.K_1)
+    assert p.scene.report is not None
+    assert p.scene.hud.chips  # the choice's effects, beside the feedback
+    p.key(K.K_RETURN)
+    assert p.scene.report is None
+    assert not p.scene.hud.chips  # the new node has not moved anything yet
+
+
+def test_expired_chips_are_redrawn_away(make_pilot):
+    p = make_pilot(scenario=VIEWS)
+    p.key(K.K_RETURN)
+    p.key(K.K_1)
+    run_frames(p, 4)
+    assert not p.app.animating
+    assert not p.scene.hud.chips
