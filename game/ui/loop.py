@@ -31,6 +31,9 @@ from . import userdata  # noqa: E402
 from .scene import ApplySettings, Pop, Push, Quit, Replace, Reset, Scene, Scenes, Transition  # noqa: E402
 from .theme import ICONS, Metrics, Theme, load_theme  # noqa: E402
 
+# keys that act (choose, confirm, leave): held down, their repeats act on nothing
+ACTING_KEYS = frozenset((pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE, pygame.K_ESCAPE)
+                        + tuple(range(pygame.K_1, pygame.K_9 + 1)) + tuple(range(pygame.K_KP1, pygame.K_KP9 + 1)))
 MIN_SIZE = (1024, 600)
 DEFAULT_SIZE = (1280, 720)
 FPS = 60
@@ -178,6 +181,7 @@ class App:
         self.draws = 0  # frames drawn and shown since the window opened
         self.interactive_at: float | None = None
         self._pending_resize = False
+        self._held: set[int] = set()  # keys down now (a key-down of a held key is a repeat)
         self._drawn_animating = False  # the last frame shown was mid-animation: its end needs one more
         self._guard(lambda: self._apply(Reset(tuple(first(self.ctx)))), "start")
 
@@ -355,6 +359,17 @@ class App:
         if ev.type in (pygame.WINDOWEXPOSED, pygame.WINDOWSHOWN, pygame.WINDOWRESTORED, pygame.WINDOWFOCUSGAINED):
             self.dirty = True
             return
+        if ev.type == pygame.WINDOWFOCUSLOST:
+            self._held.clear()
+        if ev.type == pygame.KEYUP:
+            self._held.discard(ev.key)
+        if ev.type == pygame.KEYDOWN:
+            # A held Enter repeats after 400 ms; on a screen that took that long to
+            # build it would press the button that has focus there, unseen.
+            repeat = ev.key in self._held
+            self._held.add(ev.key)
+            if repeat and ev.key in ACTING_KEYS:
+                return
         top = self.top
         if top is None:
             return

@@ -57,6 +57,8 @@ class _Item:
 class ChoiceList:
     """Numbered choices; `handle` returns the id of a choice the player made."""
 
+    ARM = 0.5  # seconds after the choices appear before a click picks one (a double click's second half)
+
     def __init__(self, ctx, rect: pygame.Rect, choices: list[ChoiceView] | tuple[ChoiceView, ...]):
         self.ctx = ctx
         self.rect = pygame.Rect(rect)
@@ -66,6 +68,8 @@ class ChoiceList:
         self.pressed = -1
         self.scroll = 0
         self.flash: tuple[int, float] | None = None  # a disabled choice just tried: (index, until)
+        # A double click on the button these choices replaced must not pick one unseen.
+        self.armed_at = ctx.now + self.ARM
         self._layout()
 
     def _layout(self) -> None:
@@ -153,7 +157,7 @@ class ChoiceList:
         elif event.type == pygame.MOUSEMOTION:
             self.hover = self._at(event.pos)
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
-            self.pressed = self._at(event.pos)
+            self.pressed = self._at(event.pos) if self.ctx.now >= self.armed_at else -1
         elif event.type == pygame.MOUSEBUTTONUP and event.button == 1:
             i = self._at(event.pos)
             was = self.pressed

@@ -67,3 +67,41 @@ def test_expired_chips_are_redrawn_away(make_pilot):
     run_frames(p, 4)
     assert not p.app.animating
     assert not p.scene.hud.chips
+
+
+# ---- 2. a held Enter or a double click never acts on the next screen unseen ----------------------------
+
+def test_held_enter_on_see_debrief_stays_on_the_debrief(make_pilot):
+    p = make_pilot(scenario=VIEWS)
+    p.key(K.K_RETURN)
+    for k in (K.K_1, K.K_1, K.K_2, K.K_1):
+        p.key(k)
+        if p.scene.name == "play" and p.scene.report is not None and not p.scene.report.finished:
+            p.key(K.K_RETURN)
+    assert p.scene.name == "play" and p.scene.report.finished
+    p.post(K.KEYDOWN, key=K.K_RETURN, mod=0, unicode="\r", scancode=0)  # « Voir le bilan »
+    p.step(2)
+    assert p.scene.name == "debrief"
+    for _ in range(3):  # the key is still down: the system repeats it
+        p.post(K.KEYDOWN, key=K.K_RETURN, mod=0, unicode="\r", scancode=0)
+        p.step(2)
+    assert p.scene.name == "debrief"
+    p.post(K.KEYUP, key=K.K_RETURN, mod=0, unicode="\r", scancode=0)
+    p.step()
+    assert p.scene.name == "debrief"
+
+
+def test_double_click_on_continue_does_not_pick_a_choice(make_pilot):
+    p = make_pilot(scenario=VIEWS)
+    p.key(K.K_RETURN)
+    p.key(K.K_1)
+    assert p.scene.report is not None
+    b = p.button(t("ui.play.continue"))
+    pos = b.get_abs_rect().center
+    turn = p.scene.ctl.turn
+    for _ in range(2):  # two clicks in quick succession
+        p.post(K.MOUSEBUTTONDOWN, pos=pos, button=1, touch=False)
+        p.step()
+        p.post(K.MOUSEBUTTONUP, pos=pos, button=1, touch=False)
+        p.step()
+    assert p.scene.report is None and p.scene.ctl.turn == turn  # on the next node, nothing chosen
