@@ -105,3 +105,30 @@ def test_double_click_on_continue_does_not_pick_a_choice(make_pilot):
         p.post(K.MOUSEBUTTONUP, pos=pos, button=1, touch=False)
         p.step()
     assert p.scene.report is None and p.scene.ctl.turn == turn  # on the next node, nothing chosen
+
+
+# ---- 3. the dashboard card is drawn at its size, never shrunk -------------------------------------------
+
+def _dashboard(make_pilot, home, size, text_size):
+    from game.ui import userdata
+
+    userdata.save_settings(home, userdata.load_settings(home).with_(text_size=text_size))
+    p = make_pilot(scenario=VIEWS, size=size)
+    p.key(K.K_RETURN)
+    for k in (K.K_1, K.K_RETURN, K.K_1, K.K_RETURN):
+        p.key(k)
+    assert p.scene.view.__class__.__name__ == "DashboardView"
+    return p
+
+
+def test_dashboard_text_grows_with_the_text_size(make_pilot, home):
+    normal = _dashboard(make_pilot, home, (1024, 600), "normal").scene.view
+    n_h, n_font = normal.card.get_height(), normal.ctx.metrics["small"]
+    p = _dashboard(make_pilot, home, (1024, 600), "xlarge")
+    big = p.scene.view
+    assert big.ctx.metrics["small"] > n_font
+    assert big.card.get_height() > n_h  # drawn at its size: bigger text, a bigger card
+    assert big.max_scroll > 0  # it does not fit: it scrolls, by keyboard too
+    p.key(K.K_PAGEDOWN)
+    assert big.scroll > 0
+    assert p.scene.ctl.turn == 2  # scrolling chose nothing
