@@ -132,3 +132,34 @@ def test_dashboard_text_grows_with_the_text_size(make_pilot, home):
     p.key(K.K_PAGEDOWN)
     assert big.scroll > 0
     assert p.scene.ctl.turn == 2  # scrolling chose nothing
+
+
+# ---- 4. the phone: more of the thread, scrolled by keyboard, SMS in the history ----------------------
+
+def test_phone_thread_scrolls_by_keyboard_and_shows_its_bar(make_pilot, home):
+    from game.ui import userdata
+
+    userdata.save_settings(home, userdata.load_settings(home).with_(text_size="xlarge"))
+    p = make_pilot(scenario=VIEWS, size=(1024, 600))
+    to_sms(p)
+    view = p.scene.view
+    assert view.overflow > 0
+    first = view.drawn[0][0]
+    assert not view.thread_rect.contains(first)  # the oldest message is above
+    p.key(K.K_PAGEUP)
+    p.key(K.K_PAGEUP)
+    p.key(K.K_PAGEUP)
+    assert view.thread_rect.top <= view.drawn[0][0].top  # scrolled back to it
+    assert p.scene.ctl.turn == 1  # scrolling chose nothing
+
+
+def test_history_has_the_sms_and_stops_at_the_feedback(make_pilot):
+    p = make_pilot(scenario=VIEWS)
+    to_sms(p)
+    p.key(K.K_1)  # answer: the feedback panel
+    assert p.scene.report is not None
+    p.key(K.K_h)
+    assert p.scene.name == "history"
+    html = p.scene.tb.html_text
+    assert "je sais pas quoi faire" in html  # Inès's messages are in the history
+    assert "recommande un parcours autonome" not in html and t("ui.history.now") not in html  # the next node is not seen yet

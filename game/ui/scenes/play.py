@@ -188,7 +188,9 @@ class PlayScene(Scene):
         return None
 
     def history(self):
-        return Push(self.ctx.scenes.history(self.ctx, self.ctl))
+        # on the feedback panel the next node is not on screen yet: the history stops at the choice
+        upto = self.ctl.turn if self.report is not None else None
+        return Push(self.ctx.scenes.history(self.ctx, self.ctl, upto=upto))
 
     def pause(self):
         return Push(self.ctx.scenes.pause(self.ctx, self.ctl))
