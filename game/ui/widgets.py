@@ -152,7 +152,7 @@ class ChoiceList:
             elif k == pygame.K_UP and self.items:
                 self.focus = (self.focus - 1) % len(self.items) if self.focus >= 0 else len(self.items) - 1
                 self._ensure_visible(self.focus)
-            elif k in (pygame.K_RETURN, pygame.K_KP_ENTER) and self.focus >= 0:
+            elif k in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE) and self.focus >= 0:
                 return self._pick(self.focus)
         elif event.type == pygame.MOUSEMOTION:
             self.hover = self._at(event.pos)

@@ -163,3 +163,36 @@ def test_history_has_the_sms_and_stops_at_the_feedback(make_pilot):
     html = p.scene.tb.html_text
     assert "je sais pas quoi faire" in html  # Inès's messages are in the history
     assert "recommande un parcours autonome" not in html and t("ui.history.now") not in html  # the next node is not seen yet
+
+
+# ---- 5. the keyboard: Space on a choice, the debrief's Tab order, Esc on the title ---------------------
+
+def test_space_makes_the_focused_choice(make_pilot):
+    p = make_pilot(scenario=VIEWS)
+    p.key(K.K_RETURN)
+    p.key(K.K_DOWN)
+    p.key(K.K_SPACE)
+    assert p.scene.report is not None
+
+
+def test_debrief_tab_order_reads_left_to_right(make_pilot):
+    p = make_pilot(scenario=VIEWS)
+    p.key(K.K_RETURN)
+    for k in (K.K_1, K.K_1, K.K_2, K.K_1):
+        p.key(k)
+        if p.scene.name == "play" and p.scene.report is not None:
+            p.key(K.K_RETURN)
+    assert p.scene.name == "debrief"
+    s = p.scene
+    assert s.focusables[s.focus].text == t("ui.debrief.another")  # the default stays the primary button
+    xs = [b.get_abs_rect().x for b in s.focusables[-3:]]
+    assert xs == sorted(xs)
+
+
+def test_esc_on_the_title_goes_to_quit(make_pilot):
+    p = make_pilot()
+    p.key(K.K_ESCAPE)
+    s = p.scene
+    assert s.name == "title" and s.focusables[s.focus].text == t("ui.title.quit")
+    p.key(K.K_RETURN)
+    assert not p.app.running
