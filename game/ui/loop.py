@@ -37,6 +37,19 @@ ACTING_KEYS = frozenset((pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE, pyg
 MIN_SIZE = (1024, 600)
 DEFAULT_SIZE = (1280, 720)
 FPS = 60
+
+
+def first_size(desktop: tuple[int, int] | None) -> tuple[int, int]:
+    """The first window's size for a screen of `desktop` pixels: 1280x720 when it fits
+    with room for a taskbar and a title bar, else what fits (never below MIN_SIZE, never
+    above the screen: a 1024x600 screen gets the whole of it)."""
+    if not desktop or desktop[0] <= 0 or desktop[1] <= 0:
+        return DEFAULT_SIZE
+    dw, dh = desktop
+    w = min(DEFAULT_SIZE[0], dw - 40)
+    h = min(DEFAULT_SIZE[1], dh - 100)  # a taskbar (~48 px) and the window's title bar (~30 px)
+    w, h = max(w, MIN_SIZE[0]), max(h, MIN_SIZE[1])
+    return min(w, dw), min(h, dh)
 IDLE_WAIT_MS = 1000
 
 
@@ -168,7 +181,13 @@ class App:
         pygame.key.set_repeat(400, 40)
         pygame.display.set_caption("Pandore")
         self._set_icon()
-        self.windowed_size = size or DEFAULT_SIZE
+        if size is None:
+            try:
+                desktops = pygame.display.get_desktop_sizes()
+            except pygame.error:
+                desktops = []
+            size = first_size(desktops[0] if desktops else None)
+        self.windowed_size = size
         self.screen = self._open(settings.fullscreen, self.windowed_size)
         self.ctx = Context(self, settings, self.dirs, self.screen.get_size(), scenes)
         self.stack: list[Scene] = []

@@ -196,3 +196,18 @@ def test_esc_on_the_title_goes_to_quit(make_pilot):
     assert s.name == "title" and s.focusables[s.focus].text == t("ui.title.quit")
     p.key(K.K_RETURN)
     assert not p.app.running
+
+
+# ---- 7. the first window fits the screen -------------------------------------------------------------
+
+@pytest.mark.parametrize("desktop", [(1024, 600), (1366, 768), (1280, 720), (1920, 1080)])
+def test_first_window_fits_the_screen(desktop):
+    from game.ui.loop import MIN_SIZE, first_size
+
+    w, h = first_size(desktop)
+    assert w <= desktop[0] and h <= desktop[1]
+    assert w >= MIN_SIZE[0] and h >= MIN_SIZE[1]
+    if desktop == (1366, 768):
+        assert h <= 768 - 48 - 20  # room for a taskbar and the title bar
+    if desktop == (1920, 1080):
+        assert (w, h) == (1280, 720)
