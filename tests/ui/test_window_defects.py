@@ -211,3 +211,26 @@ def test_first_window_fits_the_screen(desktop):
         assert h <= 768 - 48 - 20  # room for a taskbar and the title bar
     if desktop == (1920, 1080):
         assert (w, h) == (1280, 720)
+
+
+# ---- 9. switching language on a feedback panel switches all of it ------------------------------------
+
+def test_feedback_panel_follows_the_language(make_pilot):
+    from pathlib import Path
+
+    fr = Path(__file__).resolve().parents[2] / "scenarios" / "algorithme-orientation" / "fr.yaml"
+    p = make_pilot(scenario=fr)
+    p.key(K.K_RETURN)
+    for _ in range(6):  # the first choice that has something to say
+        p.key(K.K_1)
+        if p.scene.report is not None:
+            break
+    s = p.scene
+    assert s.report is not None
+    before = s.report
+    p.app.apply_settings(p.app.ctx.settings.with_(language="en"))
+    p.step(2)
+    s = p.scene
+    assert s.ctl.lang == "en"
+    assert s.report == s.ctl.report(s.ctl.turn - 1)  # the panel shows the English report
+    assert s.report.choice_text != before.choice_text or s.report.feedback != before.feedback

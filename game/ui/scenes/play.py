@@ -235,6 +235,8 @@ class PlayScene(Scene):
     def on_settings(self, old, new) -> None:
         if new.language != old.language:
             self.ctl.switch_language(new.language)
+            if self.report is not None and self.ctl.turn:  # the open feedback, in the new language too
+                self.report = self.ctl.report(self.ctl.turn - 1)
         self.fresh = False
 
     # ---- events ------------------------------------------------------------------------------
