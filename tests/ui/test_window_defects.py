@@ -234,3 +234,15 @@ def test_feedback_panel_follows_the_language(make_pilot):
     assert s.ctl.lang == "en"
     assert s.report == s.ctl.report(s.ctl.turn - 1)  # the panel shows the English report
     assert s.report.choice_text != before.choice_text or s.report.feedback != before.feedback
+
+
+# ---- 11. borders of choices and cards are visible (WCAG 1.4.11: 3:1) -------------------------------------
+
+@pytest.mark.parametrize("name", ["default", "high-contrast"])
+def test_choice_and_card_borders_reach_3_to_1(name):
+    from game.ui.theme import load_theme
+
+    th = load_theme(name)
+    for border, behind in (("button_border", "button_bg"), ("button_border", "bg"), ("border", "card_bg"),
+                           ("border", "bg"), ("border", "surface")):
+        assert contrast_ratio(th[border], th[behind]) >= 3.0, (name, border, behind)
