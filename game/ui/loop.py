@@ -32,9 +32,25 @@ from . import userdata  # noqa: E402
 from .scene import ApplySettings, Pop, Push, Quit, Replace, Reset, Scene, Scenes, Transition  # noqa: E402
 from .theme import ICONS, Metrics, Theme, load_theme  # noqa: E402
 
+# keys that act (choose, confirm, leave): held down, their repeats act on nothing
+ACTING_KEYS = frozenset((pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE, pygame.K_ESCAPE)
+                        + tuple(range(pygame.K_1, pygame.K_9 + 1)) + tuple(range(pygame.K_KP1, pygame.K_KP9 + 1)))
 MIN_SIZE = (1024, 600)
 DEFAULT_SIZE = (1280, 720)
 FPS = 60
+
+
+def first_size(desktop: tuple[int, int] | None) -> tuple[int, int]:
+    """The first window's size for a screen of `desktop` pixels: 1280x720 when it fits
+    with room for a taskbar and a title bar, else what fits (never below MIN_SIZE, never
+    above the screen: a 1024x600 screen gets the whole of it)."""
+    if not desktop or desktop[0] <= 0 or desktop[1] <= 0:
+        return DEFAULT_SIZE
+    dw, dh = desktop
+    w = min(DEFAULT_SIZE[0], dw - 40)
+    h = min(DEFAULT_SIZE[1], dh - 100)  # a taskbar (~48 px) and the window's title bar (~30 px)
+    w, h = max(w, MIN_SIZE[0]), max(h, MIN_SIZE[1])
+    return min(w, dw), min(h, dh)
 IDLE_WAIT_MS = 1000
 
 
@@ -170,7 +186,13 @@ class App:
         pygame.key.set_repeat(400, 40)
         pygame.display.set_caption("Pandore")
         self._set_icon()
-        self.windowed_size = size or DEFAULT_SIZE
+        if size is None:
+            try:
+                desktops = pygame.display.get_desktop_sizes()
+            except pygame.error:
+                desktops = []
+            size = first_size(desktops[0] if desktops else None)
+        self.windowed_size = size
         self.screen = self._open(settings.fullscreen, self.windowed_size)
         self.ctx = Context(self, settings, self.dirs, self.screen.get_size(), scenes)
         self.stack: list[Scene] = []
@@ -183,6 +205,8 @@ class App:
         self.draws = 0  # frames drawn and shown since the window opened
         self.interactive_at: float | None = None
         self._pending_resize = False
+        self._held: set[int] = set()  # keys down now (a key-down of a held key is a repeat)
+        self._drawn_animating = False  # the last frame shown was mid-animation: its end needs one more
         self._guard(lambda: self._apply(Reset(tuple(first(self.ctx)))), "start")
 
     # ---- window ---------------------------------------------------------------------
@@ -315,10 +339,12 @@ class App:
             self.running = False
             return
         self._guard(lambda: self._update(top, dt), "update")
-        if events or self.dirty or self.animating or top.dirty:
+        animating = self.animating
+        if events or self.dirty or animating or top.dirty or self._drawn_animating:
             self._guard(self._draw, "draw")
             work = time.perf_counter() - start
-            if self.animating:
+            self._drawn_animating = animating
+            if animating:
                 self.frame_times.append(work)
             pygame.display.flip()
             self.draws += 1
@@ -357,6 +383,17 @@ class App:
         if ev.type in (pygame.WINDOWEXPOSED, pygame.WINDOWSHOWN, pygame.WINDOWRESTORED, pygame.WINDOWFOCUSGAINED):
             self.dirty = True
             return
+        if ev.type == pygame.WINDOWFOCUSLOST:
+            self._held.clear()
+        if ev.type == pygame.KEYUP:
+            self._held.discard(ev.key)
+        if ev.type == pygame.KEYDOWN:
+            # A held Enter repeats after 400 ms; on a screen that took that long to
+            # build it would press the button that has focus there, unseen.
+            repeat = ev.key in self._held
+            self._held.add(ev.key)
+            if repeat and ev.key in ACTING_KEYS:
+                return
         top = self.top
         if top is None:
             return

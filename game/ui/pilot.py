@@ -36,6 +36,7 @@ class Pilot:
                 break
             self.app.ctx.now += 0.25
             self.step()
+        self.app.ctx.now += 0.5  # a player looks before acting (choices ignore a double click's second half)
         self.step()
 
     def post(self, event_type: int, **attrs) -> None:

@@ -57,6 +57,8 @@ class _Item:
 class ChoiceList:
     """Numbered choices; `handle` returns the id of a choice the player made."""
 
+    ARM = 0.5  # seconds after the choices appear before a click picks one (a double click's second half)
+
     def __init__(self, ctx, rect: pygame.Rect, choices: list[ChoiceView] | tuple[ChoiceView, ...]):
         self.ctx = ctx
         self.rect = pygame.Rect(rect)
@@ -66,6 +68,8 @@ class ChoiceList:
         self.pressed = -1
         self.scroll = 0
         self.flash: tuple[int, float] | None = None  # a disabled choice just tried: (index, until)
+        # A double click on the button these choices replaced must not pick one unseen.
+        self.armed_at = ctx.now + self.ARM
         self._layout()
 
     def _layout(self) -> None:
@@ -148,12 +152,12 @@ class ChoiceList:
             elif k == pygame.K_UP and self.items:
                 self.focus = (self.focus - 1) % len(self.items) if self.focus >= 0 else len(self.items) - 1
                 self._ensure_visible(self.focus)
-            elif k in (pygame.K_RETURN, pygame.K_KP_ENTER) and self.focus >= 0:
+            elif k in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE) and self.focus >= 0:
                 return self._pick(self.focus)
         elif event.type == pygame.MOUSEMOTION:
             self.hover = self._at(event.pos)
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
-            self.pressed = self._at(event.pos)
+            self.pressed = self._at(event.pos) if self.ctx.now >= self.armed_at else -1
         elif event.type == pygame.MOUSEBUTTONUP and event.button == 1:
             i = self._at(event.pos)
             was = self.pressed
@@ -242,6 +246,12 @@ class GaugeHud:
         self.gauges = gauges  # (name, Gauge model)
         self.anim = {name: _GaugeAnim(values[name], values[name], values[name], 0.0, 0, 0.0, True)
                      for name, _ in gauges}
+        self.chips: list[str] = []  # the gauges whose delta chip the last frame showed
+
+    def clear_deltas(self) -> None:
+        """The player moved on: the last choice's chips no longer describe what is on screen."""
+        for a in self.anim.values():
+            a.delta = 0
 
     @staticmethod
     def needed_height(ctx, n: int) -> int:
@@ -300,6 +310,7 @@ class GaugeHud:
         row = self.row_height(ctx)
         icon_size = round(ctx.font("hud").get_linesize() * 1.25)
         now = ctx.now
+        self.chips = []
         for name, g in self.gauges:
             a = self.anim[name]
             icon = ctx.image(gauge_icon(name), (icon_size, icon_size), ctx.colour("text"))
@@ -313,6 +324,7 @@ class GaugeHud:
             if a.delta and now < a.delta_until:
                 sign = "▲" if a.delta > 0 else "▼"
                 chip = ctx.text(f"{sign} {a.delta:+d}", "small", "delta_good" if a.better else "delta_bad", style="bold")
+                self.chips.append(name)
             right = r.right - pad
             surface.blit(val, (right - val.get_width(), y))
             label_w = right - val.get_width() - pad // 2 - x - (chip.get_width() + pad // 2 if chip else 0)

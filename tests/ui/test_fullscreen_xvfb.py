@@ -50,3 +50,30 @@ def test_f11_fills_the_screen_and_back(tmp_path):
     assert lines["scene"].startswith("PickerScene") and lines["scene"].endswith("1600 900")
     assert lines["window"] == "1280 720 False"
     assert "Traceback" not in proc.stderr
+
+
+FIRST = textwrap.dedent("""
+    import pygame
+    from pathlib import Path
+    from game.ui.app import open_window
+    from game.ui.userdata import Dirs
+    home = Path({home!r})
+    app = open_window(dirs=Dirs(home / "config", home / "data", home / "docs"))
+    print("first", *pygame.display.get_surface().get_size())
+""")
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="Xvfb is not installed (apt install xvfb)")
+@pytest.mark.parametrize("screen", [(1024, 600), (1366, 768)])
+def test_first_window_fits_a_small_screen(tmp_path, screen):
+    env = {k: v for k, v in os.environ.items() if k not in ("SDL_VIDEODRIVER", "DISPLAY")}
+    env["PYTHONPATH"] = str(ROOT)
+    proc = subprocess.run(
+        ["xvfb-run", "-a", "-s", f"-screen 0 {screen[0]}x{screen[1]}x24", sys.executable, "-c",
+         FIRST.format(home=str(tmp_path))], capture_output=True, text=True, env=env, timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("first "))
+    w, h = map(int, line.split()[1:])
+    assert w <= screen[0] and h <= screen[1]
+    if screen == (1366, 768):
+        assert h <= 768 - 68  # a taskbar and a title bar still fit

@@ -44,6 +44,10 @@ class DebriefScene(Scene):
             x -= bw
             self.button(pygame.Rect(x, pg.bottom - bh, bw, bh), label, action, object_id=oid)
             x -= m.pad
+        # laid out from the right, tabbed through from the left, as read
+        start = len(self.focusables) - 3
+        self.focusables[start:] = self.focusables[start:][::-1]
+        self.primary_focus = len(self.focusables) - 1
         self.saved_w = x - pg.x - m.pad
         self.bottom_y = pg.bottom - bh
         # heading: ending title and tone
@@ -79,7 +83,7 @@ class DebriefScene(Scene):
             self.chart = render_chart(ctx, (self.chart_rect.width - 2 * m.pad,
                                             self.chart_rect.height - head.get_height() - m.pad * 2), series)
         if self.focus < 0:
-            self.focus = 0
+            self.focus = self.primary_focus
 
     def _details_html(self) -> str:
         ctx, d = self.ctx, self.data

@@ -12,9 +12,11 @@ class HistoryScene(Scene):
     modal = True
     name = "history"
 
-    def __init__(self, ctx, controller):
+    def __init__(self, ctx, controller, upto: int | None = None):
+        """`upto`: how many steps to show (from the feedback panel, the next node is not seen yet)."""
         super().__init__(ctx)
         self.ctl = controller
+        self.upto = upto
 
     def layout(self) -> None:
         ctx, m = self.ctx, self.ctx.metrics
@@ -29,10 +31,16 @@ class HistoryScene(Scene):
         top = self.rect.y + pad + self.head.get_height() + m.pad
         html = []
         entries = self.ctl.history()
+        if self.upto is not None:
+            entries = entries[:self.upto]
         for e in entries:
             html.append(font_tag(ctx, "small", esc(self.t("ui.history.step", n=e.turn)), "text_muted", bold=True) + "<br>")
             if e.title:
                 html.append(font_tag(ctx, "h3", esc(e.title), "heading", bold=True) + "<br>")
+            for b in self.ctl.view_at(e.turn - 1).thread:  # the messages that arrived at this step
+                if b.new:
+                    who = esc(b.sender) + (f" ({esc(b.at)})" if b.at else "")
+                    html.append(font_tag(ctx, "body", who, "text_muted", bold=True) + " " + esc(b.text) + "<br>")
             if e.text:
                 html.append(esc(e.text) + "<br>")
             if e.choice:

@@ -167,6 +167,8 @@ class PlayScene(Scene):
         self.report = None
         if done or self.ctl.finished:
             return Replace(self.ctx.scenes.debrief(self.ctx, self.ctl))
+        if self.hud is not None:
+            self.hud.clear_deltas()
         self.fresh = True
         self.reveal_t0 = self.ctx.now
         self.focus = -1
@@ -186,7 +188,9 @@ class PlayScene(Scene):
         return None
 
     def history(self):
-        return Push(self.ctx.scenes.history(self.ctx, self.ctl))
+        # on the feedback panel the next node is not on screen yet: the history stops at the choice
+        upto = self.ctl.turn if self.report is not None else None
+        return Push(self.ctx.scenes.history(self.ctx, self.ctl, upto=upto))
 
     def pause(self):
         return Push(self.ctx.scenes.pause(self.ctx, self.ctl))
@@ -231,6 +235,8 @@ class PlayScene(Scene):
     def on_settings(self, old, new) -> None:
         if new.language != old.language:
             self.ctl.switch_language(new.language)
+            if self.report is not None and self.ctl.turn:  # the open feedback, in the new language too
+                self.report = self.ctl.report(self.ctl.turn - 1)
         self.fresh = False
 
     # ---- events ------------------------------------------------------------------------------

@@ -112,8 +112,12 @@ class TitleScene(Scene):
         return Push(self.ctx.scenes.play(self.ctx, ctl))
 
     def handle_key(self, event):
-        if event.key == pygame.K_ESCAPE:
-            return None
+        if event.key == pygame.K_ESCAPE:  # nothing to go back to: Esc goes to « Quitter » (Enter then quits)
+            quit_label = self.t("ui.title.quit")
+            for i, b in enumerate(self.focusables):
+                if b.text == quit_label:
+                    self.focus = i
+                    self.dirty = True
         return None
 
     # ---- drawing -----------------------------------------------------------------------

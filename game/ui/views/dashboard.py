@@ -17,6 +17,24 @@ class DashboardView(View):
     def __init__(self, ctx, rect, node, fresh=True):
         super().__init__(ctx, rect, node, fresh)
         self.card = self._render(min(self.rect.width, ctx.metrics.px(560)))
+        if self.card.get_height() > self.rect.height and self.card.get_width() < self.rect.width:
+            self.card = self._render(self.rect.width)  # wider lines, fewer of them
+        # Too tall still: the card scrolls (wheel, Page Up/Down) at its real size, never shrunk.
+        self.scroll = 0
+        self.max_scroll = max(0, self.card.get_height() - self.rect.height)
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        if not self.max_scroll:
+            return False
+        step = 0
+        if event.type == pygame.MOUSEWHEEL and self.rect.collidepoint(pygame.mouse.get_pos()):
+            step = -event.y * 40
+        elif event.type == pygame.KEYDOWN and event.key in (pygame.K_PAGEDOWN, pygame.K_PAGEUP):
+            step = (1 if event.key == pygame.K_PAGEDOWN else -1) * self.rect.height * 3 // 4
+        if not step:
+            return False
+        self.scroll = max(0, min(self.max_scroll, self.scroll + step))
+        return True
 
     def _render(self, width: int) -> pygame.Surface:
         ctx, m = self.ctx, self.ctx.metrics
@@ -117,11 +135,11 @@ class DashboardView(View):
 
     def draw(self, surface: pygame.Surface) -> None:
         card = self.card
-        if card.get_height() > self.rect.height:  # too tall: scale down rather than cut
-            s = self.rect.height / card.get_height()
-            card = pygame.transform.smoothscale(card, (max(1, int(card.get_width() * s)), self.rect.height))
-            self.card = card
         r = card.get_rect(center=self.rect.center)
+        if self.max_scroll:
+            r.top = self.rect.top - self.scroll
+        prev = surface.get_clip()
+        surface.set_clip(self.rect.clip(prev) if prev else self.rect)
         if self.animating:
             p = self.fade()
             card.set_alpha(int(255 * p))
@@ -129,3 +147,11 @@ class DashboardView(View):
             card.set_alpha(255)
         else:
             surface.blit(card, r)
+        surface.set_clip(prev)
+        if self.max_scroll:  # a visible scrollbar: more of the card below or above
+            ctx = self.ctx
+            track = pygame.Rect(min(self.rect.right - 6, r.right + 3), self.rect.y, 5, self.rect.height)
+            pygame.draw.rect(surface, ctx.colour("bg_deep"), track, border_radius=2)
+            h = max(24, self.rect.height * self.rect.height // card.get_height())
+            y = self.rect.y + (self.rect.height - h) * self.scroll // self.max_scroll
+            pygame.draw.rect(surface, ctx.colour("scrollbar"), (track.x, y, 5, h), border_radius=2)

@@ -13,6 +13,7 @@ from .base import View
 
 TYPING = 0.9  # seconds of "typing" before an incoming message
 SENT = 0.2
+FADE = 0.2  # seconds a bubble takes to appear once it has arrived
 
 
 class SmsView(View):
@@ -20,7 +21,8 @@ class SmsView(View):
         super().__init__(ctx, rect, node, fresh)
         m = ctx.metrics
         h = self.rect.height
-        w = min(int(self.rect.width * 0.92), int(h * 0.56), m.px(400))
+        # as wide as the stage allows (up to a large phone): fewer lines per bubble, more bubbles shown
+        w = min(int(self.rect.width * 0.92), int(h * 0.8), m.px(460))
         w = max(w, min(self.rect.width, m.px(220)))
         self.phone = pygame.Rect(0, 0, w, h)
         self.phone.center = self.rect.center
@@ -85,7 +87,7 @@ class SmsView(View):
 
     @property
     def animating(self) -> bool:
-        return self.fresh and self.elapsed < self.end + 0.05
+        return self.fresh and self.elapsed < self.end + FADE
 
     def _visible(self) -> tuple[int, bool]:
         """How many bubbles are shown, and whether the typing dots show."""
@@ -105,6 +107,10 @@ class SmsView(View):
         if event.type == pygame.MOUSEWHEEL and self.phone.collidepoint(pygame.mouse.get_pos()):
             self.scroll = max(0, self.scroll + event.y * 40)
             return True
+        if event.type == pygame.KEYDOWN and event.key in (pygame.K_PAGEUP, pygame.K_PAGEDOWN):
+            page = self.thread_rect.height * 3 // 4
+            self.scroll = max(0, self.scroll + (page if event.key == pygame.K_PAGEUP else -page))
+            return True  # clamped to the thread's height when drawn
         return False
 
     # ---- drawing -----------------------------------------------------------------------
@@ -150,10 +156,12 @@ class SmsView(View):
         overflow = max(0, total_h - (tr.height - 2 * inner_pad))
         self.scroll = min(self.scroll, overflow)
         y = tr.bottom - inner_pad - total_h + self.scroll
+        self.drawn = []  # (screen rect, sent) of each bubble of this frame
         for i, (s, sent) in enumerate(self.bubbles[:n]):
             x = tr.right - inner_pad - s.get_width() if sent else tr.x + inner_pad
-            if self.fresh and self.node.thread[i].new and self.elapsed - self.schedule[i] < 0.2:
-                a = (self.elapsed - self.schedule[i]) / 0.2
+            self.drawn.append((pygame.Rect(x, y, s.get_width(), s.get_height()), sent))
+            if self.fresh and self.node.thread[i].new and self.elapsed - self.schedule[i] < FADE:
+                a = (self.elapsed - self.schedule[i]) / FADE
                 s.set_alpha(int(255 * max(0.0, min(1.0, a))))
                 surface.blit(s, (x, y + int((1 - a) * 10)))
                 s.set_alpha(255)
@@ -169,6 +177,12 @@ class SmsView(View):
                 col = ctx.colour("bubble_in_text") if k == phase else ctx.colour("phone_muted")
                 pygame.draw.circle(surface, col, (rect.x + bw // 4 * (k + 1), rect.centery), max(3, m.px(4)))
         surface.set_clip(prev)
+        self.overflow = overflow
+        if overflow:  # a visible scrollbar: older messages above (wheel or Page Up)
+            track = pygame.Rect(tr.right - 5, tr.y + 2, 4, tr.height - 4)
+            bar_h = max(20, track.height * tr.height // (total_h + 2 * inner_pad))
+            by = track.y + (track.height - bar_h) * (overflow - self.scroll) // overflow
+            pygame.draw.rect(surface, ctx.colour("scrollbar"), (track.x, by, 4, bar_h), border_radius=2)
         if overflow and self.scroll < overflow:
             # older messages above: a soft fade under the header says so (wheel to scroll)
             bg = ctx.colour("phone_screen")[:3]
