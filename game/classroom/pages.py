@@ -269,37 +269,33 @@ def add_pages(app: FastAPI, s: ClassSession) -> None:
         q = f"?notice={quote(notice)}" if notice else (f"?done={done}" if done else "")
         return RedirectResponse(f"/j/{s.row.code}/play{q}", status_code=303)
 
-    @app.post("/j/{code}/play", include_in_schema=False)
-    async def play_post(code: str, request: Request):
+    async def _submit(code: str, request: Request, act, refused: tuple[int, ...], done: bool):
+        """A form's action for the participant: refusals come back as a notice on the play page."""
         find(code)
         p = me(request)
         if p is None:
             return RedirectResponse(f"/j/{s.row.code}", status_code=303)
         form = await _form(request)
-        seq = form.get("seq", "")
+        raw = form.get("seq", "")
+        seq = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else -1  # '²' or 5,000 digits: no seq
         try:
-            s.choose(p, p.row.playthrough_id, int(seq) if seq.isdigit() else -1, form.get("choice", ""))
+            act(p, seq, form)
         except ApiError as e:
-            if e.status in (409, 422, 423):
+            if e.status in refused:
                 return _back(e.code)
             raise
-        return _back(done=int(seq))
+        return _back(done=seq) if done else _back()
+
+    @app.post("/j/{code}/play", include_in_schema=False)
+    async def play_post(code: str, request: Request):
+        return await _submit(code, request, lambda p, seq, form: s.choose(p, p.row.playthrough_id, seq,
+                                                                          form.get("choice", "")),
+                             (409, 422, 423), done=True)
 
     @app.post("/j/{code}/undo", include_in_schema=False)
     async def undo_post(code: str, request: Request):
-        find(code)
-        p = me(request)
-        if p is None:
-            return RedirectResponse(f"/j/{s.row.code}", status_code=303)
-        form = await _form(request)
-        seq = form.get("seq", "")
-        try:
-            s.undo(p, p.row.playthrough_id, int(seq) if seq.isdigit() else -1)
-        except ApiError as e:
-            if e.status in (403, 409, 422, 423):
-                return _back(e.code)
-            raise
-        return _back()
+        return await _submit(code, request, lambda p, seq, form: s.undo(p, p.row.playthrough_id, seq),
+                             (403, 409, 422, 423), done=False)
 
 
 def add_qr(app: FastAPI, s: ClassSession) -> None:

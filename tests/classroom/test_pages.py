@@ -129,3 +129,12 @@ def test_pages_render_presentation_values(host, client):
         assert undo.status_code == 200
         assert client.get(f"{host.api}/summary", headers=host.trainer).json()["choices_made"] == 0
         assert re.search(r'name="seq" value="1"', undo.text)
+
+
+def test_a_form_with_a_seq_that_is_no_number_is_refused_calmly(host, client):
+    with browser() as b:
+        b.post(f"{host.url}/j/{host.code}?lang=fr", data={"pseudonym": "Noa"})
+        for seq in ("²", "9" * 5000, "-1", ""):
+            for route, data in (("play", {"seq": seq, "choice": "x"}), ("undo", {"seq": seq})):
+                r = b.post(f"{host.url}/j/{host.code}/{route}", data=data)
+                assert r.status_code < 500, (route, seq, r.status_code)
