@@ -45,9 +45,9 @@ async def read_body(request: Request) -> bytes:
     """The request's body, refused (413) past 64 KiB whatever the Content-Length says."""
     length = request.headers.get("content-length")
     if length is not None:
-        if not length.isdigit():
+        if not (length.isascii() and length.isdigit()):
             raise ApiError(400, "malformed", "bad Content-Length")
-        if int(length) > MAX_BODY:
+        if len(length) > 9 or int(length) > MAX_BODY:
             raise ApiError(413, "too_large", "the body is over 64 KiB")
     chunks, size = [], 0
     async for chunk in request.stream():

@@ -249,7 +249,7 @@ def add_pages(app: FastAPI, s: ClassSession) -> None:
         if notice in ("held", "paused", "ended", "expected_seq", "choice_refused", "undo_forbidden"):
             parts.append(f'<p class="notice" role="status">{_e(t("class.notice." + notice, lang))}</p>')
         done = request.query_params.get("done", "")
-        if done.isdigit() and 1 <= int(done) <= len(pt.choices):
+        if done.isascii() and done.isdigit() and len(done) <= 9 and 1 <= int(done) <= len(pt.choices):
             parts.append(_report(presentation.step_report(pt, int(done) - 1, lang), lang))
         if pt.state.finished:
             parts.append(_debrief(s, pt, lang))

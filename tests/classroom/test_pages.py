@@ -138,3 +138,6 @@ def test_a_form_with_a_seq_that_is_no_number_is_refused_calmly(host, client):
             for route, data in (("play", {"seq": seq, "choice": "x"}), ("undo", {"seq": seq})):
                 r = b.post(f"{host.url}/j/{host.code}/{route}", data=data)
                 assert r.status_code < 500, (route, seq, r.status_code)
+        for done in ("²", "9" * 5000):
+            r = b.get(f"{host.url}/j/{host.code}/play?done={done}")
+            assert r.status_code == 200, (done, r.status_code)
