@@ -50,19 +50,6 @@ def schema_file() -> Path:
     return data_root() / "schema" / "scenario.schema.json"
 
 
-def module_code(module) -> bytes:
-    """The bytes that define a module: its source file, or in a frozen build
-    (where no .py file is on disk) its compiled code. For cache stamps."""
-    try:
-        return Path(module.__file__).read_bytes()
-    except OSError:
-        import marshal
-
-        loader = getattr(module, "__loader__", None)
-        code = loader.get_code(module.__name__) if loader is not None else None
-        return marshal.dumps(code) if code is not None else f"{module.__name__}:{__version__}".encode()
-
-
 def version() -> str:
     """The game's version, e.g. "0.1.0" (one source: game/__init__.py)."""
     return __version__

@@ -480,9 +480,6 @@ class Rules:
         """The ids of a node's choices, defaults included, in order (none for an ending)."""
         return tuple(c.id for c in self._nodes[node_id].choices)
 
-    def is_ending(self, node_id: str) -> bool:
-        return self._nodes[node_id].ending
-
     @property
     def trigger_ids(self) -> tuple[str, ...]:
         return tuple(t.id for t in self._triggers)

@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -41,18 +40,6 @@ def test_an_installed_layout_reads_the_copy_inside_the_package(tmp_path):
                          cwd=tmp_path, timeout=60, check=True).stdout.split()
     data = (site / "game" / "_data").resolve()
     assert out == [str(data), str(data / "assets" / "fonts"), str(data / "scenarios")]
-
-
-def test_module_code_without_a_source_file_is_its_compiled_code():
-    # A frozen build has no .py on disk: the cache stamp hashes the code object instead.
-    from game.authoring import loader
-
-    assert resources.module_code(loader) == Path(loader.__file__).read_bytes()
-    fake = types.ModuleType("game.authoring.loader")
-    fake.__file__ = "/nonexistent/loader.pyc"
-    fake.__loader__ = loader.__loader__
-    first = resources.module_code(fake)
-    assert first and first == resources.module_code(fake) and first != Path(loader.__file__).read_bytes()
 
 
 def test_version_option(capsys):
