@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml_rs
 
 from game.engine import Problem, Rules, Scenario
 from game.i18n import LANGUAGES, choose_language
@@ -251,6 +252,9 @@ def _parse(text: str, name: str, lines: list[str], sha: str, positions: bool, la
     if not positions:
         # Positions are needed only to place a diagnostic: read without them,
         # and find them by reading again when one is asked for.
+        data = _quick(text)
+        if data is not None:
+            return Document(name, data, _LazyPositions(text, name, lines), lines, sha, [], lang)
         try:
             builder = _EventBuilder(name, lines, record=False, lang=lang)
             data = builder.run(text)
@@ -262,6 +266,116 @@ def _parse(text: str, name: str, lines: list[str], sha: str, positions: bool, la
     doc = Document(name, data, builder.pos, lines, sha, builder.problems, lang)
     doc.duplicates = builder.duplicates  # type: ignore[attr-defined]
     return doc
+
+
+#: What the quick reader leaves to the full one: whatever the two could read
+#: differently. yaml_rs reads YAML 1.2's numbers: the floats it reads from
+#: '1e5' or '_.5' are refused by `_quick`'s walk (a scenario has none), and the
+#: whole numbers it reads from '1_000', '_8', '0o17' or '+0x1F' are found in the
+#: text here; merge keys, tags, anchors, aliases, tabs, directives and
+#: documents after the first are also the full reader's. Any of these anywhere
+#: in the text, even inside a quoted string, sends the file to the full reader:
+#: it is only slower. Each search starts from one character, which CPython
+#: finds quickly (a two-character search or a character class would scan the
+#: text at a tenth of the speed).
+_QUICK_LINE = re.compile(r"\n(?:%|\.\.\.|---[ ]*\S)")
+_QUICK_RADIX = re.compile(r"0[oObBxX]")
+_QUICK_MERGE = re.compile(r"<<")
+#: A character YAML does not allow in a file (libyaml refuses it, yaml_rs may not), or a byte order mark inside.
+_QUICK_ODD = re.compile("[^\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_DIGITS = "0123456789"
+
+
+def _unsure(text: str) -> bool:
+    """Whether the text holds anything _quick might read otherwise than the full reader."""
+    if "\t" in text or _QUICK_MERGE.search(text) or _QUICK_LINE.search("\n" + text) \
+            or _QUICK_RADIX.search(text) or _QUICK_ODD.search(text):
+        return True
+    find = text.find
+    at = find("_")
+    while at >= 0:
+        if _number_like(text, at):
+            return True
+        at = find("_", at + 1)
+    for mark in "!&*":
+        at = find(mark)
+        while at >= 0:
+            i = at
+            while i > 0 and text[i - 1] == " ":
+                i -= 1
+            if i == 0 or text[i - 1] in "\n:?,[{-":
+                return True  # where a value starts: a tag, an anchor or an alias
+            at = find(mark, at + 1)
+    return False
+
+
+def _number_like(text: str, at: int) -> bool:
+    """Whether the '_' at `at` is in a word yaml_rs could read as a number ('1_000', '_8', '-2_')."""
+    j = at + 1
+    while j < len(text) and (text[j] in _DIGITS or text[j] in "._"):
+        j += 1
+    if j < len(text) and (text[j].isalnum() or text[j] == "_"):
+        return False  # 'etape_2b' is a word
+    i = at
+    while i > 0 and (text[i - 1] in _DIGITS or text[i - 1] == "."):
+        i -= 1
+    if i > 0 and text[i - 1] in "+-":
+        i -= 1
+    return i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_.")
+
+
+#: Larger integers are left to the full reader: it keeps a run of over 4,000 digits as text.
+_QUICK_INT = 2**62
+
+
+def _quick(text: str) -> Any:
+    """The document's data from yaml_rs (a Rust YAML parser, ~5x faster than the
+    event walk), or None when the full reader must read it: a mistake to report
+    or anything the two could read differently (`_unsure`, a key that is not
+    text, a value of another type, a depth or a size over the limits). When it
+    gives data, it is exactly the data `_EventBuilder` builds from the same text
+    (tests/authoring/test_quick_reader.py compares them on every shipped
+    scenario, every bad file of the tests and generated documents)."""
+    if _unsure(text):
+        return None
+    try:
+        data = yaml_rs.loads(text, parse_datetime=False, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
+    except (ValueError, TypeError, OverflowError, RecursionError):  # YAMLDecodeError is a ValueError
+        return None
+    if type(data) is not dict:
+        return None
+    # One walk: keys are text; values are text, whole numbers, true/false, null or collections,
+    # within MAX_DEPTH; at least as many events counted as the event walk would count, within MAX_EVENTS.
+    events = 4  # stream and document, start and end
+    todo = [(data, 1)]
+    pop, push = todo.pop, todo.append
+    while todo:
+        value, depth = pop()
+        if depth > MAX_DEPTH:
+            return None
+        if type(value) is dict:
+            events += 2 + 2 * len(value)
+            for k, v in value.items():
+                if type(k) is not str:
+                    return None
+                t = type(v)
+                if t is str or t is bool or v is None or (t is int and -_QUICK_INT < v < _QUICK_INT):
+                    continue
+                if t is dict or t is list:
+                    push((v, depth + 1))
+                    continue
+                return None
+        else:
+            events += 2 + len(value)
+            for v in value:
+                t = type(v)
+                if t is str or t is bool or v is None or (t is int and -_QUICK_INT < v < _QUICK_INT):
+                    continue
+                if t is dict or t is list:
+                    push((v, depth + 1))
+                    continue
+                return None
+    return data if events <= MAX_EVENTS else None
 
 
 class _NeedPositions(Exception):
@@ -554,12 +668,12 @@ def load_document(doc: Document) -> Loaded:
         d = Diagnostic(doc.path, line, col, "P110", {"got": Msg(f"diag.got.{got}")}, doc.source(line),
                        lang=doc.lang)
         return Loaded(doc.path, None, doc.problems + [d], doc)
-    scenario, problems = validate(doc.data)
+    scenario, problems, rules = validate(doc.data)
     problems = yamlfix.drop_blanked(problems, doc)
     diagnostics = doc.problems + problems_to_diagnostics(doc, problems)
     if any(d.severity == "error" for d in diagnostics):
         return Loaded(doc.path, None, diagnostics, doc)
-    return Loaded(doc.path, scenario, diagnostics, doc, Rules.compile(scenario))
+    return Loaded(doc.path, scenario, diagnostics, doc, rules)
 
 
 def load_text(text: str, name: str = "<scenario>", lang: str | None = None) -> Loaded:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Msg
 
+from game.engine import Rules, ScenarioError
 from game.engine.model import (
     DEFAULT_GAUGE_LABELS,
     Choice,
@@ -55,7 +56,43 @@ MAX_TEXT = 10_000
 
 
 def limit_problems(data: Any) -> list[Problem]:
-    """Too many choices at a node (P234), outcomes in a choice (P234), or a text too long (P235)."""
+    """Too many choices at a node (P234), outcomes in a choice (P234), a text too long (P235) or
+    with a control character (P239).
+
+    A first walk only looks (no path is built: a clean file, by far the most
+    common, costs one pass over its values); the walk that locates each
+    problem runs only when there is one."""
+    if type(data) is not dict:
+        return _limits_located(data)
+    strings: list[str] = []
+    todo: list = [data]
+    longest = 0
+    while todo:
+        value = todo.pop()
+        if type(value) is dict:
+            for key in ("choices", "outcomes"):
+                got = value.get(key)
+                if type(got) is list and len(got) > (MAX_CHOICES if key == "choices" else MAX_OUTCOMES):
+                    return _limits_located(data)
+            items = value.values()
+        else:
+            items = value
+        for v in items:
+            t = type(v)
+            if t is str:
+                strings.append(v)
+                if len(v) > longest:
+                    longest = len(v)
+            elif t is dict or t is list:
+                todo.append(v)
+            elif isinstance(v, (str, dict, list)):  # a subclass: the located walk reads it as it is
+                return _limits_located(data)
+    if longest > MAX_TEXT or _CONTROL.search("\n".join(strings)):
+        return _limits_located(data)
+    return []
+
+
+def _limits_located(data: Any) -> list[Problem]:
     out: list[Problem] = []
     todo: list[tuple[tuple, Any]] = [((), data)]
     while todo:
@@ -76,14 +113,14 @@ def limit_problems(data: Any) -> list[Problem]:
     return sorted(out, key=lambda p: [str(x) for x in p.path])
 
 
-def validate(data: Any) -> tuple[Scenario | None, list[Problem]]:
-    """The scenario (None when there is any error) and every problem found."""
+def validate(data: Any) -> tuple[Scenario | None, list[Problem], Rules | None]:
+    """The scenario and its compiled rules (both None when there is any error), and every problem found."""
     limits = limit_problems(data)
-    scenario, problems = _validate(data)
-    return (None if limits else scenario), limits + problems
+    scenario, problems, rules = _validate(data)
+    return (None, limits + problems, None) if limits else (scenario, problems, rules)
 
 
-def _validate(data: Any) -> tuple[Scenario | None, list[Problem]]:
+def _validate(data: Any) -> tuple[Scenario | None, list[Problem], Rules | None]:
     endings = endings_under_nodes(data)
     if endings:  # read them as the nodes they are (without an ending's 'tone'), said once by P233
         data = {**data, "nodes": {nid: ({k: v for k, v in n.items() if k != "tone"} if nid in endings else n)
@@ -92,13 +129,20 @@ def _validate(data: Any) -> tuple[Scenario | None, list[Problem]]:
         scenario = Scenario.model_validate(data)
     except ValidationError as err:
         problems = _name_outcomes(_decimal_weights(shape_problems(err.errors(include_url=False)), data), data)
-        return None, endings_problems(endings) + problems + _references_despite(data, err)
-    problems = endings_problems(endings) + [refine(p, data) for p in check_references(scenario)]
+        return None, endings_problems(endings) + problems + _references_despite(data, err), None
+    # The compiler is strict (it builds nothing with a broken reference): the reference checks,
+    # which say where and why, run only when it refuses (tests/engine/test_strict_compile.py).
+    try:
+        rules = Rules.compile(scenario)
+        references: list[Problem] = []
+    except ScenarioError:
+        rules, references = None, check_references(scenario)
+    problems = endings_problems(endings) + [refine(p, data) for p in references]
     if scenario.start in scenario.endings and scenario.start not in scenario.nodes:  # the engine allows it; a trainee would see only an ending
         problems.append(_P(("start",), "P236", {"ending": scenario.start}))
     if any(p.severity == "error" for p in problems):
-        return None, problems
-    return scenario, problems
+        return None, problems, None
+    return scenario, problems, rules
 
 
 def _name_outcomes(problems: list[Problem], data: Any) -> list[Problem]:

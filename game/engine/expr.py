@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import keyword
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -121,12 +122,22 @@ def _compile(source: str, types: Mapping[str, type], index: Mapping[str, int] | 
         index = {n: i for i, n in enumerate(types)}
     text = source.strip()
     lead = len(source) - len(source.lstrip())
-    odd = _NON_ASCII_NAME.search(text)
+    odd = None if text.isascii() else _NON_ASCII_NAME.search(text)
     if odd:  # Python would fold 'ｒｅｌａｔｉｏｎ' into 'relation' (NFKC): names are written in ASCII
         name = odd.group(0)
         folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
         raise ExprError(f"unknown name '{name}'", lead + odd.start(), did_you_mean(folded, types),
                         code="P303", params={"name": name, "suggestion": closest(folded, types)})
+    shaped = _by_shape(text, types, index, want)
+    if shaped is not None:
+        return Expr(source, *shaped)
+    rtype, form, params, names = _checked(text, lead, types, index, want)
+    return Expr(source, rtype, _factory(form, len(params))(*params), names)
+
+
+def _checked(text: str, lead: int, types: Mapping[str, type], index: Mapping[str, int],
+             want: type | None) -> tuple[type, str, list, frozenset[str]]:
+    """Parse and check `text`: its type, the form of its lambda, the form's parameters, the names it reads."""
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as e:
@@ -146,8 +157,93 @@ def _compile(source: str, types: Mapping[str, type], index: Mapping[str, int] | 
                         "compare it, e.g. 'relances > 0'" if want is bool else None, code="P308",
                         params={"got": "number" if rtype is int else "bool", "want": "condition" if want is bool else "number"})
     params: list = []
-    shape = _emit(tree.body, index, params)
-    return Expr(source, rtype, _factory(shape, len(params))(*params), frozenset(checker.names))
+    form = _emit(tree.body, index, params)
+    return rtype, form, params, frozenset(checker.names)
+
+
+#: The words of an expression on one line, for `_by_shape`: a whole number (not
+#: followed by a letter, a digit or a dot, which Python would read otherwise),
+#: a name or a keyword, an operator (the longest first, as Python reads them).
+_TOKEN = re.compile(r" *(?:(0|[1-9][0-9]*)(?![\w.])|([A-Za-z_][A-Za-z0-9_]*)|(<=|>=|==|!=|[()<>+*-]))")
+_WORDS = frozenset({"and", "or", "not"}) | frozenset(_LITERALS)
+
+
+def _by_shape(text: str, types: Mapping[str, type], index: Mapping[str, int],
+              want: type | None) -> tuple[type, Callable, frozenset[str]] | None:
+    """The expression compiled from the verdict on its *shape*, or None to go the long way.
+
+    A scenario writes hundreds of conditions of a few shapes ('a > 3 and not
+    b', 'c <= 80'). Written on one line, an expression's words are its
+    tokens; the shape is the words with each name replaced by its type and
+    each number by '#'. Two expressions of one shape have the same tree, the
+    same type and the same errors, so the tree is parsed and checked once per
+    shape (`_shape_verdict`, a memo of `_checked`) and each expression only
+    binds its own names' positions and numbers. Anything else (an unknown
+    name, a number over the limit, a character outside these words, a line
+    break) takes the long way, which also locates its error.
+    """
+    shape: list = []
+    leaves: list = []
+    names: list[str] = []
+    pos, end, match = 0, len(text), _TOKEN.match
+    while pos < end:
+        m = match(text, pos)
+        if m is None:
+            return None
+        pos = m.end()
+        number, word, op = m.groups()
+        if number is not None:
+            value = int(number)
+            if value > INT_LIMIT:
+                return None
+            shape.append("#")
+            leaves.append(value)
+        elif word is not None:
+            if word in _WORDS:
+                shape.append(word)
+                if word in _LITERALS:
+                    leaves.append(_LITERALS[word])
+                continue
+            t = types.get(word)
+            if t is None or keyword.iskeyword(word):  # 'None', 'if': Python reads them otherwise
+                return None
+            shape.append(t)
+            leaves.append(int(index[word]))
+            names.append(word)
+        else:
+            shape.append(op)
+    verdict = _shape_verdict(tuple(shape), want)
+    if verdict is None:
+        return None
+    rtype, form, count = verdict
+    return rtype, _factory(form, count)(*leaves), frozenset(names)
+
+
+@functools.lru_cache(maxsize=4096)
+def _shape_verdict(shape: tuple, want: type | None) -> tuple[type, str, int] | None:
+    """`_checked` on a shape written with stand-in names and numbers: (type, form, number of parameters),
+    or None when the shape has an error (each expression then finds and locates it the long way) or
+    when the checked tree's parameters are not the shape's words in order (never, but then no verdict)."""
+    words, types, expected = [], {}, []
+    for k, tok in enumerate(shape):
+        if tok == "#":
+            words.append("1")
+            expected.append(1)
+        elif isinstance(tok, type):
+            words.append(f"_{k}")
+            types[f"_{k}"] = tok
+            expected.append(len(types) - 1)
+        else:
+            words.append(tok)
+            if tok in _LITERALS:
+                expected.append(_LITERALS[tok])
+    try:
+        rtype, form, params, _ = _checked(" ".join(words), 0, types, {n: i for i, n in enumerate(types)}, want)
+    except ExprError:
+        return None
+    if len(params) != len(expected) or any(type(a) is not type(b) or a != b for a, b in zip(params, expected)):
+        return None
+    return rtype, form, len(params)
 
 
 #: One factory per expression *shape* ("(v[p0] > p1)"): the names' indices and

@@ -235,3 +235,48 @@ def test_non_text_is_refused():
 
 def test_nul_characters_are_refused_not_crashing():
     assert refused("relation\x00 > 1").message.startswith("invalid expression")
+
+
+# --------------------------------------------------------------------------
+# Compiled by shape: each expression of a known shape binds its names and
+# numbers to the shape's checked form instead of being parsed again.
+
+from hypothesis import settings  # noqa: E402
+
+from game.engine import expr as _expr  # noqa: E402
+
+_TYPES = {"a": int, "b": int, "c": int, "f": bool, "g": bool}
+_INDEX = {n: i for i, n in enumerate(_TYPES)}
+
+
+def _long_way(text: str, want):
+    rtype, form, params, names = _expr._checked(text, 0, _TYPES, _INDEX, want)
+    return rtype, _expr._factory(form, len(params))(*params), names
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(conditions(["a", "b", "c"], ["f", "g"]).map(lambda s: (s, bool)),
+                   int_expressions(["a", "b", "c"]).map(lambda s: (s, int))),
+        st.lists(st.tuples(st.integers(-50, 50), st.integers(-50, 50), st.integers(-50, 50),
+                           st.booleans(), st.booleans()), min_size=1, max_size=5))
+def test_an_expression_compiled_by_its_shape_is_the_expression(case, values):
+    text, want = case
+    shaped = _expr._by_shape(text, _TYPES, _INDEX, want)
+    rtype, fn, names = _long_way(text, want)
+    if shaped is None:  # a line break or a word the shapes leave to the long way
+        return
+    assert shaped[0] is rtype and shaped[2] == names
+    for v in values:
+        assert shaped[1](v) == fn(v)
+
+
+def test_a_shape_with_an_error_takes_the_long_way_and_is_located():
+    assert _expr._by_shape("a > 3 and b", _TYPES, _INDEX, bool) is None
+    with pytest.raises(ExprError) as e:
+        compile_expr("a > 3 and  b", _TYPES)
+    assert e.value.code == "P309" and e.value.offset == 11
+    assert _expr._by_shape("a > 30000000000", _TYPES, _INDEX, bool) is None  # over INT_LIMIT
+    assert _expr._by_shape("None == a", {"None": int, **_TYPES}, {"None": 9, **_INDEX}, bool) is None
+    shaped = _expr._by_shape("a>=3 and not f", _TYPES, _INDEX, bool)
+    assert shaped is not None and shaped[1]((3, 0, 0, False, False)) is True
+    assert shaped[1]((2, 0, 0, False, False)) is False
