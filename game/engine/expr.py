@@ -96,13 +96,19 @@ def compile_expr(source: str, types: Mapping[str, type], index: Mapping[str, int
     """
     if isinstance(source, str):
         try:
-            named = tuple(types.items())
+            named = _shared_key(tuple(types.items()))
             key_index = None if index is None or list(index.items()) == [(n, i) for i, (n, _) in enumerate(named)] \
                 else tuple(index.items())
         except (AttributeError, TypeError):  # not mappings: the checks below say what is wrong
             return _compile(source, types, index, want)
         return _memo(source, named, key_index, want)
     return _compile(source, types, index, want)
+
+
+@functools.lru_cache(maxsize=256)
+def _shared_key(named: tuple) -> tuple:
+    """One key per scenario's names and types: the memo's entries share it (fewer objects to collect)."""
+    return named
 
 
 @functools.lru_cache(maxsize=8192)
@@ -158,7 +164,7 @@ def _checked(text: str, lead: int, types: Mapping[str, type], index: Mapping[str
                         params={"got": "number" if rtype is int else "bool", "want": "condition" if want is bool else "number"})
     params: list = []
     form = _emit(tree.body, index, params)
-    return rtype, form, params, frozenset(checker.names)
+    return rtype, form, params, _names(frozenset(checker.names))
 
 
 #: The words of an expression on one line, for `_by_shape`: a whole number (not
@@ -216,7 +222,7 @@ def _by_shape(text: str, types: Mapping[str, type], index: Mapping[str, int],
     if verdict is None:
         return None
     rtype, form, count = verdict
-    return rtype, _factory(form, count)(*leaves), frozenset(names)
+    return rtype, _factory(form, count)(*leaves), _names(frozenset(names))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -249,11 +255,20 @@ def _shape_verdict(shape: tuple, want: type | None) -> tuple[type, str, int] | N
 #: One factory per expression *shape* ("(v[p0] > p1)"): the names' indices and
 #: the literals are its parameters, so a scenario's hundreds of conditions
 #: cost a handful of compile() calls (compiling is most of a load's time).
+#: The parameters are the lambda's defaults, not a closure: one tuple per
+#: expression instead of a cell per parameter, and read as fast locals.
 @functools.lru_cache(maxsize=4096)
 def _factory(shape: str, n: int) -> Callable:
     args = ", ".join(f"p{i}" for i in range(n))
-    code = f"lambda {args}: lambda v: {shape}"
+    bound = "".join(f", p{i}=p{i}" for i in range(n))
+    code = f"lambda {args}: lambda v{bound}: {shape}"
     return eval(compile(code, "<expression>", "eval"), {"__builtins__": {}})  # generated from a checked tree
+
+
+@functools.lru_cache(maxsize=4096)
+def _names(names: frozenset[str]) -> frozenset[str]:
+    """One frozenset per set of names (a scenario's conditions read a few sets of names)."""
+    return names
 
 
 class _Checker:

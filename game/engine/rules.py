@@ -24,6 +24,7 @@ runs it with an event emitter, `successors` (the analysis) without one.
 
 from __future__ import annotations
 
+import functools
 import random
 import threading
 from bisect import bisect
@@ -542,9 +543,15 @@ def _text(text, index: Mapping[str, int], types: Mapping[str, type], strict: boo
         if not indices:
             return text  # a constant: the string itself
         parts.append(text[last:].replace("{", "{{").replace("}", "}}"))
-        return _Template("".join(parts), tuple(indices), tuple(bools))
+        return _Template("".join(parts), _shared(tuple(indices)), _shared(tuple(bools)))
     return _Variants(tuple((None if v.if_ is None else compile_expr(v.if_, types, index).fn,
                             _text(v.text, index, types, strict)) for v in text))
+
+
+@functools.lru_cache(maxsize=1024)
+def _shared(t: tuple) -> tuple:
+    """One tuple per value (a scenario's texts read a few sets of names): fewer objects for the collector."""
+    return t
 
 
 def _shown(text: "str | Callable", values) -> str:
