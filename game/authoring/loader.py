@@ -281,6 +281,11 @@ def _parse(text: str, name: str, lines: list[str], sha: str, positions: bool, la
 _QUICK_LINE = re.compile(r"\n(?:%|\.\.\.|---[ ]*\S)")
 _QUICK_RADIX = re.compile(r"0[oObBxX]")
 _QUICK_MERGE = re.compile(r"<<")
+#: Deep nesting: yaml_rs builds nested values by recursion, and a chain of thousands of compact
+#: '- - - ...' would overflow the stack (a crash, not an error). A block collection's depth is bounded
+#: by the column where its line's indicators end, so a line that starts with 100 spaces or indicators
+#: goes to the event walk (which bounds depth at MAX_DEPTH); flow collections yaml_rs bounds itself.
+_QUICK_DEEP = re.compile(r"\n[ ?:-]{100}")
 #: A character YAML does not allow in a file (libyaml refuses it, yaml_rs may not), or a byte order mark inside.
 _QUICK_ODD = re.compile("[^\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 _DIGITS = "0123456789"
@@ -288,7 +293,8 @@ _DIGITS = "0123456789"
 
 def _unsure(text: str) -> bool:
     """Whether the text holds anything _quick might read otherwise than the full reader."""
-    if "\t" in text or _QUICK_MERGE.search(text) or _QUICK_LINE.search("\n" + text) \
+    lined = "\n" + text
+    if "\t" in text or _QUICK_MERGE.search(text) or _QUICK_LINE.search(lined) or _QUICK_DEEP.search(lined) \
             or _QUICK_RADIX.search(text) or _QUICK_ODD.search(text):
         return True
     find = text.find

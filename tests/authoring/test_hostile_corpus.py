@@ -23,6 +23,8 @@ GOOD = (ROOT / "tests" / "cli" / "data" / "contrat" / "fr.yaml").read_text(encod
 
 CORPUS = {
     "deep_nesting.yaml": "a: " + "[" * 5000 + "]" * 5000 + "\n",
+    "deep_compact_lists.yaml": "- " * 200_000 + "x\n",
+    "deep_flow_maps.yaml": "a: " + "{b: " * 100_000 + "1" + "}" * 100_000 + "\n",
     "huge_int.yaml": GOOD.replace("duration_minutes: 5", "duration_minutes: " + "9" * 4500),
     "huge_gauge.yaml": GOOD.replace("start: 50", "start: 5" + "0" * 4000, 1),
     "escapes.yaml": GOOD.replace("title: ", 'title: "\\e[31m\\a\\0" #', 1),
