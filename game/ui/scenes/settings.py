@@ -1,4 +1,5 @@
-"""Settings: language, text size, high contrast, reduced motion, fullscreen.
+"""Settings: language, text size, high contrast, reduced motion, fullscreen; a button opens
+the accessibility panel (reading font, line spacing, self-voicing: game/ui/scenes/access.py).
 
 Each change applies at once (the whole window is rebuilt with the new
 theme and strings) and is saved in the user's config folder.
@@ -10,7 +11,7 @@ import pygame
 
 from game.i18n import LANGUAGES
 
-from ..scene import ApplySettings, Pop, Scene
+from ..scene import ApplySettings, Pop, Push, Scene
 from ..theme import TEXT_SIZES
 from . import button_height, button_width, draw_panel, panel_rect
 
@@ -63,6 +64,11 @@ class SettingsScene(Scene):
         cw = button_width(ctx, close, style="bold", minimum=m.px(160))
         self.button(pygame.Rect(self.rect.right - m.pad * 2 - cw, self.rect.bottom - m.pad * 2 - bh, cw, bh), close,
                     lambda: Pop(), object_id="#primary")
+        if ctx.scenes.access is not None:  # text size, spacing, reading font, contrast, motion, self-voicing
+            access = self.t("ui.access.open")
+            aw = min(button_width(ctx, access), self.rect.width - cw - m.pad * 5)
+            self.button(pygame.Rect(self.rect.x + m.pad * 2, self.rect.bottom - m.pad * 2 - bh, aw, bh), access,
+                        lambda: Push(ctx.scenes.access(ctx)))
 
     def change(self, field: str, value):
         s = self.ctx.settings
