@@ -153,8 +153,8 @@ class Pyttsx3Speaker:
         try:
             if not pygame.mixer.get_init():
                 pygame.mixer.init()
-        except pygame.error as e:
-            self.problem, self.detail = "ui.access.problem.no_sound", str(e)
+        except Exception as e:  # noqa: BLE001 - no audio device, or a build without pygame.mixer
+            self.problem, self.detail = "ui.access.problem.no_sound", f"{type(e).__name__}: {e}"
             return None
         return engine, voices
 

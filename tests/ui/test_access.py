@@ -224,3 +224,13 @@ def test_the_panel_in_both_languages(make_pilot, home, lang):
     for key in ("ui.access.font.theme", "ui.access.spacing.wider", "ui.size.xlarge", "ui.close"):
         assert t(key, lang) in texts
     assert p.scene.spoken()[0] == t("ui.access.title", lang)
+
+
+@pytest.mark.parametrize("name", [n for n in READING_FONTS if READING_FONTS[n]])
+def test_reading_fonts_have_every_french_letter_and_sign(name):
+    pygame.font.init()
+    for style in ("regular", "italic", "bold", "semibold"):
+        f = pygame.font.Font(str(FONTS / READING_FONTS[name][style]), 24)
+        missing = pygame.image.tobytes(f.render("\uffff", True, (0, 0, 0)), "RGBA")  # what a missing glyph looks like
+        lacking = [c for c in "éèêëàâçôîïûùœæÉÈÀÇŒ«»…’€—–·" if pygame.image.tobytes(f.render(c, True, (0, 0, 0)), "RGBA") == missing]
+        assert not lacking, (name, style, lacking)

@@ -95,6 +95,31 @@ class AccessScene(Scene):
         self.button(pygame.Rect(self.rect.right - m.pad * 2 - cw, self.rect.bottom - m.pad * 2 - bh, cw, bh), close,
                     lambda: Pop(), object_id="#primary")
 
+    def build(self) -> None:
+        super().build()
+        if 0 <= self.focus < len(self.focusables):  # rebuilt after a change: the option stays in view
+            self._reveal(self.focusables[self.focus])
+
+    def move_focus(self, step: int) -> None:
+        super().move_focus(step)
+        self._reveal(self.focusables[self.focus])
+
+    def _reveal(self, el) -> None:
+        """Scroll the rows so that `el` (an option) shows whole, with a margin."""
+        sc, bar = self.container, self.container.vert_scroll_bar
+        if bar is None or getattr(el, "ui_container", None) is not sc.get_container():
+            return
+        total, view = max(1, sc.scrolling_height), sc.get_abs_rect().height
+        offset = -sc.get_container().relative_rect.y
+        r, margin = el.relative_rect, self.ctx.metrics.pad
+        if r.top < offset:
+            target = r.top - margin
+        elif r.bottom > offset + view:
+            target = r.bottom - view + margin
+        else:
+            return
+        bar.set_scroll_from_start_percentage(max(0, min(target, total - view)) / total)
+
     def change(self, field: str, value):
         s = self.ctx.settings
         if getattr(s, field) == value:
