@@ -459,6 +459,9 @@ class App:
         on every screen. True when the key was one of them."""
         if ev.mod & (pygame.KMOD_CTRL | pygame.KMOD_ALT | pygame.KMOD_META):
             return False
+        if top.manager is not None and any(isinstance(e, pygame_gui.elements.UITextEntryLine)
+                                           for e in top.manager.get_focus_set() or ()):
+            return False  # a letter typed into a text field is a letter
         if ev.key == pygame.K_a and ev.mod & pygame.KMOD_SHIFT and self.ctx.scenes.access is not None:
             if top.name == "access":
                 self._apply(Pop())

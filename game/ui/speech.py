@@ -37,7 +37,7 @@ import pygame
 import pygame_gui
 
 from game import presentation
-from game.i18n import t
+from game.i18n import t, typography
 
 
 class Speaker(Protocol):
@@ -277,6 +277,12 @@ def focus_words(scene, ctx) -> str | None:
     if 0 <= scene.focus < len(scene.focusables):
         return getattr(scene.focusables[scene.focus], "text", None) or None
     return None
+
+
+def option_words(row: str, option: str, selected: bool, lang: str) -> str:
+    """An option of a settings row, as focus says it: « Taille du texte : Grand, sélectionné »."""
+    said = typography.label(row, option, lang)
+    return said + (", " + t("ui.access.selected", lang) if selected else "")
 
 
 class Voicing:

@@ -234,3 +234,20 @@ def test_reading_fonts_have_every_french_letter_and_sign(name):
         missing = pygame.image.tobytes(f.render("\uffff", True, (0, 0, 0)), "RGBA")  # what a missing glyph looks like
         lacking = [c for c in "éèêëàâçôîïûùœæÉÈÀÇŒ«»…’€—–·" if pygame.image.tobytes(f.render(c, True, (0, 0, 0)), "RGBA") == missing]
         assert not lacking, (name, style, lacking)
+
+
+def test_letters_typed_into_a_text_field_stay_letters(make_pilot):
+    import pygame_gui
+
+    p = make_pilot()
+    scene = p.scene
+    entry = pygame_gui.elements.UITextEntryLine(pygame.Rect(10, 10, 300, 40), scene.manager)
+    entry.focus()
+    scene.manager.set_focus_set(entry)
+    p.key(K.K_v)
+    p.key(K.K_a, K.KMOD_SHIFT)
+    assert p.scene is scene and not p.app.ctx.settings.self_voicing
+    entry.unfocus()
+    scene.manager.set_focus_set(None)
+    p.key(K.K_v)
+    assert p.app.ctx.settings.self_voicing

@@ -208,3 +208,18 @@ def test_a_real_voice_speaks_off_the_main_thread_and_stops_at_once():
         assert s.spoken == 1
     finally:
         s.close()
+
+
+def test_an_option_is_said_with_its_row_in_the_settings_and_the_panel(make_pilot, rec):
+    p = make_pilot()
+    p.key(K.K_v)
+    p.click_text(t("ui.title.settings"))
+    assert p.scene.name == "settings"
+    p.key(K.K_TAB)  # the first option: the language row's « Français », selected
+    assert rec.log[-2:] == [("stop",), ("say", "fr", f"Langue{NBSP}: Français, sélectionné")]
+    p.key(K.K_a, K.KMOD_SHIFT)
+    p.key(K.K_TAB)
+    p.key(K.K_TAB)
+    assert rec.log[-1] == ("say", "fr", f"Taille du texte{NBSP}: Normal, sélectionné")
+    p.key(K.K_TAB)
+    assert rec.log[-2:] == [("stop",), ("say", "fr", f"Taille du texte{NBSP}: Grand")]

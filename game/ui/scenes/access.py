@@ -13,9 +13,8 @@ from __future__ import annotations
 import pygame
 import pygame_gui
 
-from game.i18n import typography
-
 from ..scene import ApplySettings, Pop, Scene
+from ..speech import option_words
 from ..theme import LINE_SPACINGS, READING_FONTS, TEXT_SIZES
 from . import button_height, button_width, draw_panel
 
@@ -136,9 +135,7 @@ class AccessScene(Scene):
         b = self.focusables[self.focus]
         if b not in self.options:
             return b.text
-        row, option, selected = self.options[b]
-        said = typography.label(row, option, self.ctx.lang)
-        return said + (", " + self.t("ui.access.selected") if selected else "")
+        return option_words(*self.options[b], self.ctx.lang)
 
     # ---- events ------------------------------------------------------------------------
     def handle_key(self, event):

@@ -12,6 +12,7 @@ import pygame
 from game.i18n import LANGUAGES
 
 from ..scene import ApplySettings, Pop, Push, Scene
+from ..speech import option_words
 from ..theme import TEXT_SIZES
 from . import button_height, button_width, draw_panel, panel_rect
 
@@ -36,6 +37,7 @@ class SettingsScene(Scene):
         bh = button_height(ctx)
         rows = self.rows()
         self.labels = []
+        self.options: dict[object, tuple[str, str, bool]] = {}  # button -> (row, option, selected), for self-voicing
         label_w = max(ctx.font("body", "bold").size(self.t(k))[0] for k, *_ in rows) + m.pad * 2
         opts_w = max(sum(button_width(ctx, o[1], minimum=m.px(90)) + m.pad // 2 for o in opts) for _, _, opts, _ in rows)
         width = min(ctx.size[0] - 4 * m.pad, label_w + opts_w + m.pad * 4)
@@ -58,6 +60,7 @@ class SettingsScene(Scene):
                 b = self.button(pygame.Rect(x, yy, bw, bh), text, lambda f=field, v=value: self.change(f, v))
                 if value == current:
                     b.select()
+                self.options[b] = (self.t(key), text, value == current)
                 x += bw + m.pad // 2
             y += row_h + m.pad // 2
         close = self.t("ui.close")
@@ -69,6 +72,13 @@ class SettingsScene(Scene):
             aw = min(button_width(ctx, access), self.rect.width - cw - m.pad * 5)
             self.button(pygame.Rect(self.rect.x + m.pad * 2, self.rect.bottom - m.pad * 2 - bh, aw, bh), access,
                         lambda: Push(ctx.scenes.access(ctx)))
+
+    def spoken_focus(self) -> str | None:
+        """What self-voicing says of the focused button: an option with its row."""
+        if not 0 <= self.focus < len(self.focusables):
+            return None
+        b = self.focusables[self.focus]
+        return option_words(*self.options[b], self.ctx.lang) if b in self.options else b.text
 
     def change(self, field: str, value):
         s = self.ctx.settings
