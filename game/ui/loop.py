@@ -405,6 +405,7 @@ class App:
             # build it would press the button that has focus there, unseen.
             repeat = ev.key in self._held
             self._held.add(ev.key)
+            self._key_repeat = repeat
             if repeat and ev.key in ACTING_KEYS:
                 return
         top = self.top
@@ -462,6 +463,10 @@ class App:
         if top.manager is not None and any(isinstance(e, pygame_gui.elements.UITextEntryLine)
                                            for e in top.manager.get_focus_set() or ()):
             return False  # a letter typed into a text field is a letter
+        ours = (ev.key == pygame.K_a and ev.mod & pygame.KMOD_SHIFT and self.ctx.scenes.access is not None) or \
+            (ev.key == pygame.K_v and not ev.mod & pygame.KMOD_SHIFT)
+        if ours and getattr(self, "_key_repeat", False):
+            return True  # a held key toggles once
         if ev.key == pygame.K_a and ev.mod & pygame.KMOD_SHIFT and self.ctx.scenes.access is not None:
             if top.name == "access":
                 self._apply(Pop())

@@ -223,3 +223,14 @@ def test_an_option_is_said_with_its_row_in_the_settings_and_the_panel(make_pilot
     assert rec.log[-1] == ("say", "fr", f"Taille du texte{NBSP}: Normal, sélectionné")
     p.key(K.K_TAB)
     assert rec.log[-2:] == [("stop",), ("say", "fr", f"Taille du texte{NBSP}: Grand")]
+
+
+def test_a_held_v_toggles_once(make_pilot, rec):
+    p = make_pilot()
+    p.post(pygame.KEYDOWN, key=K.K_v, mod=0, unicode="v", scancode=0)
+    for _ in range(5):  # the key's repeats while it is held
+        p.post(pygame.KEYDOWN, key=K.K_v, mod=0, unicode="v", scancode=0)
+    p.post(pygame.KEYUP, key=K.K_v, mod=0, unicode="v", scancode=0)
+    p.step(3)
+    assert p.app.ctx.settings.self_voicing
+    assert rec.heard.count(t("ui.access.voicing_on", "fr")) == 1
