@@ -347,8 +347,10 @@ class App:
             self.running = False
             return
         self._guard(lambda: self._update(top, dt), "update")
-        if self.ctx.settings.self_voicing and self.top is not None and (events or self.dirty or self.top.dirty):
-            self._guard(lambda: self._voice_follow(self.top), "voice")
+        if self.ctx.settings.self_voicing and self.top is not None:
+            if events or self.dirty or self.top.dirty:
+                self._guard(lambda: self.voice.follow(self.top, self.ctx), "voice")
+            self._voice_problem(self.top)  # found by the speaker's own thread, maybe later
         if self.toast is not None and self.ctx.now >= self.toast[1]:
             self.toast = None
             self.dirty = True
@@ -490,8 +492,7 @@ class App:
             self.voice.say(self.ctx.t("ui.access.voicing_off"), self.ctx.lang)
         self.toast = (self.ctx.t("ui.access.voicing_on" if on else "ui.access.voicing_off"), self.ctx.now + 3)
 
-    def _voice_follow(self, top: Scene) -> None:
-        self.voice.follow(top, self.ctx)
+    def _voice_problem(self, top: Scene) -> None:
         problem = self.voice.problem_text(self.ctx.lang)
         if problem and problem != self._told_problem:  # a missing voice is said on screen, once
             self._told_problem = problem

@@ -234,3 +234,18 @@ def test_a_held_v_toggles_once(make_pilot, rec):
     p.step(3)
     assert p.app.ctx.settings.self_voicing
     assert rec.heard.count(t("ui.access.voicing_on", "fr")) == 1
+
+
+def test_an_engine_that_fails_in_its_thread_is_said_on_screen_without_another_key(make_pilot, monkeypatch):
+    def broken():
+        time.sleep(0.2)  # found after the key press has been handled
+        raise RuntimeError("This means you probably do not have eSpeak or eSpeak-ng installed!")
+
+    monkeypatch.setattr(speech, "open_speaker", lambda: speech.Pyttsx3Speaker(init=broken))
+    p = make_pilot(lang="en")
+    p.key(K.K_v)
+    p.app.voice.speaker.ready.wait(5)
+    p.step(2)  # no event: the idle loop's next turn
+    assert p.app.toast is not None and p.app.toast[0] == t("ui.access.problem.no_engine", "en")
+    assert "eSpeak" not in p.app.toast[0] or "espeak-ng package" in p.app.toast[0]  # ours, not the library's words
+    p.shot(p.app.dirs.data / "toast.png")
