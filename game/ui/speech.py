@@ -266,17 +266,29 @@ def screen_words(scene, ctx) -> list[str]:
     return [text for *_, text in found]
 
 
+def _focused_choice(scene) -> int:
+    choices = getattr(scene, "choices", None)
+    if choices is not None and getattr(scene, "report", None) is None and 0 <= choices.focus < len(choices.choices):
+        return choices.focus
+    return -1
+
+
 def focus_words(scene, ctx) -> str | None:
     """What has keyboard focus on the scene, as it is shown (a choice with its number)."""
     own = getattr(scene, "spoken_focus", None)
     if callable(own):
         return own()
-    choices = getattr(scene, "choices", None)
-    if choices is not None and getattr(scene, "report", None) is None and 0 <= choices.focus < len(choices.choices):
-        return presentation.choice_words(choices.focus + 1, choices.choices[choices.focus], _language(scene, ctx))
+    i = _focused_choice(scene)
+    if i >= 0:
+        return presentation.choice_words(i + 1, scene.choices.choices[i], _language(scene, ctx))
     if 0 <= scene.focus < len(scene.focusables):
         return getattr(scene.focusables[scene.focus], "text", None) or None
     return None
+
+
+def focus_language(scene, ctx) -> str:
+    """A choice is the scenario's text; a button, the interface's."""
+    return _language(scene, ctx) if _focused_choice(scene) >= 0 else ctx.lang
 
 
 def option_words(row: str, option: str, selected: bool, lang: str) -> str:
@@ -322,7 +334,7 @@ class Voicing:
         lines = screen_words(scene, ctx)
         focus = focus_words(scene, ctx)
         key = (id(scene), tuple(lines))
-        lang = _language(scene, ctx)
+        lang, focus_lang = _language(scene, ctx), focus_language(scene, ctx)
         sp = self.start()
         if key != self._screen:
             self._screen, self._focus = key, focus
@@ -332,12 +344,12 @@ class Voicing:
             for line in lines:
                 sp.say(line, lang)
             if focus:
-                sp.say(focus, lang)
+                sp.say(focus, focus_lang)
         elif focus != self._focus:
             self._focus = focus
             sp.stop()  # the speech is cut when focus moves
             if focus:
-                sp.say(focus, lang)
+                sp.say(focus, focus_lang)
 
     def problem_text(self, lang: str) -> str | None:
         """Why the voice is silent, for the player, in `lang` (None when it speaks or has not started)."""

@@ -249,3 +249,13 @@ def test_an_engine_that_fails_in_its_thread_is_said_on_screen_without_another_ke
     assert p.app.toast is not None and p.app.toast[0] == t("ui.access.problem.no_engine", "en")
     assert "eSpeak" not in p.app.toast[0] or "espeak-ng package" in p.app.toast[0]  # ours, not the library's words
     p.shot(p.app.dirs.data / "toast.png")
+
+
+def test_a_french_scenario_in_the_english_interface_is_said_in_french_its_buttons_in_english(make_pilot, rec):
+    p = make_pilot(scenario=VIEWS, lang="en")  # the test scenario exists in French only
+    p.key(K.K_RETURN)
+    p.key(K.K_v)
+    said = [e for e in rec.log if e[0] == "say"]
+    assert ("say", "fr", "Le bureau, lundi matin") in said
+    p.key(K.K_1)  # the feedback; its button has focus
+    assert rec.log[-1] == ("say", "en", t("ui.play.continue", "en"))
