@@ -251,3 +251,16 @@ def test_letters_typed_into_a_text_field_stay_letters(make_pilot):
     scene.manager.set_focus_set(None)
     p.key(K.K_v)
     assert p.app.ctx.settings.self_voicing
+
+
+@pytest.mark.parametrize("font", list(READING_FONTS))
+def test_the_panel_holds_at_1024x600_with_the_largest_text_and_spacing_in_each_font(make_pilot, home, font):
+    from .test_playthrough_keyboard import tab_through
+
+    userdata.save_settings(home, userdata.Settings(text_size="xlarge", line_spacing="wider", reading_font=font))
+    p = make_pilot(size=(1024, 600))
+    open_panel(p)
+    reached = tab_through(p)  # every option and « Fermer », each shown whole when it has focus
+    assert len(reached) == 4 + 3 + 3 + 2 * 3 + 1  # sizes, spacings, fonts, three yes/no rows, « Fermer »
+    win = pygame.Rect(0, 0, 1024, 600)
+    assert win.contains(p.scene.rect)
