@@ -28,6 +28,7 @@ import io
 import queue
 import re
 import shutil
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -137,6 +138,10 @@ class Pyttsx3Speaker:
     # ---- the worker ----------------------------------------------------------------------
     def _start(self):
         try:
+            if sys.platform == "win32":  # SAPI5 is COM: this thread needs its own apartment
+                import comtypes
+
+                comtypes.CoInitialize()
             if self._init is not None:
                 engine = self._init()
             else:
