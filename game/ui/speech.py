@@ -22,9 +22,7 @@ VoiceOver, the terminal mode (`pandore play X --text`) is the way to play.
 
 from __future__ import annotations
 
-import contextlib
 import html
-import io
 import queue
 import re
 import shutil
@@ -102,6 +100,10 @@ def pick_voice(voices: list[Any], lang: str) -> str | None:
     return None
 
 
+#: seconds an utterance's synthesis may take, plus 10 ms a character (espeak-ng needs ~1 ms)
+SYNTH_TIMEOUT_S = 5.0
+
+
 class Pyttsx3Speaker:
     """pyttsx3 behind a worker thread; utterances played through pygame.mixer (see the module's doc)."""
 
@@ -169,6 +171,15 @@ class Pyttsx3Speaker:
         if started is None:
             return
         engine, voices = started
+        driver = sys.modules.get("pyttsx3.drivers.espeak")
+        if driver is not None:  # it prints "Audio saved to ..." for every file: not in the player's terminal
+            driver.print = lambda *args, **kwargs: None
+        finished = threading.Event()  # the engine's "finished-utterance" (the file is whole)
+        try:
+            engine.connect("finished-utterance", lambda **_: finished.set())
+            told = True
+        except Exception:  # noqa: BLE001 - an engine without callbacks: its runAndWait is the wait
+            told = False
         folder = Path(tempfile.mkdtemp(prefix="pandore-speech-"))
         voice_of: dict[str, str | None] = {}
         n = 0
@@ -189,11 +200,19 @@ class Pyttsx3Speaker:
                         engine.setProperty("voice", voice_of[lang])
                     n += 1
                     path = folder / f"{n % 8}.wav"
-                    with contextlib.redirect_stdout(io.StringIO()):  # a driver prints where it saved
-                        engine.save_to_file(text, str(path))
-                        engine.runAndWait()
+                    path.unlink(missing_ok=True)  # never an earlier utterance's file
+                    finished.clear()
+                    engine.save_to_file(text, str(path))
+                    engine.runAndWait()
+                    # espeak-ng synthesises in its own thread: runAndWait may return before the
+                    # file is written. Wait for the engine's word (synthesis runs many times
+                    # faster than speech), even when stopped, so that two never overlap.
+                    if told:
+                        finished.wait(SYNTH_TIMEOUT_S + len(text) / 100)
                     if generation != self._generation:
                         continue
+                    if not path.is_file():
+                        raise FileNotFoundError(f"the engine wrote no sound for an utterance of {len(text)} characters")
                     sound = pygame.mixer.Sound(str(path))
                 except Exception as e:  # noqa: BLE001 - one bad utterance is skipped, never the window's end
                     self.detail = f"{type(e).__name__}: {e}"

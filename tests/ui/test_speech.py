@@ -182,7 +182,7 @@ def test_the_real_speaker_says_why_it_cannot_speak_never_raises():
     s.close()
 
 
-def test_a_real_voice_speaks_off_the_main_thread_and_stops_at_once():
+def test_a_real_voice_speaks_off_the_main_thread_and_stops_at_once(capfd):
     """pyttsx3 with the machine's engine (espeak-ng here, installed by .ci/run): skipped, with
     the reason, where there is no voice."""
     s = speech.Pyttsx3Speaker()
@@ -206,8 +206,19 @@ def test_a_real_voice_speaks_off_the_main_thread_and_stops_at_once():
         s.stop()  # cut before it was played: it never is
         time.sleep(1.0)
         assert s.spoken == 1
+        long = " ".join(["Le dossier de Mme Martin s’ouvre lentement, et la matinée file."] * 30)  # ~2,000 characters
+        s.say(long, "fr")
+        for _ in range(600):
+            if s.spoken == 2:
+                break
+            time.sleep(0.05)
+        assert s.spoken == 2 and s.detail is None  # synthesised whole before it is played
+        assert s._channel.get_sound().get_length() > 60
+        s.stop()
     finally:
         s.close()
+    out, _ = capfd.readouterr()
+    assert "Audio saved" not in out  # nothing of the engine's in the player's terminal
 
 
 def test_an_option_is_said_with_its_row_in_the_settings_and_the_panel(make_pilot, rec):
