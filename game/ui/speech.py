@@ -273,7 +273,14 @@ def screen_words(scene, ctx) -> list[str]:
         return out
     if scene.manager is None:
         return []
-    found = []
+    # the headings these scenes draw themselves, from the values they show
+    if scene.name == "debrief":
+        d = scene.data
+        found = [(-2, 0, d.title), (-1, 0, t(f"ui.tone.{d.tone}", ctx.lang))]
+    elif scene.name == "briefing":
+        found = [(-1, 0, scene.scenario.title)]
+    else:
+        found = []
     for el in scene.manager.get_sprite_group().sprites():
         if not getattr(el, "visible", True):
             continue

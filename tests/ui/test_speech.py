@@ -121,6 +121,19 @@ def test_in_english_with_an_english_scenario(make_pilot, rec):
         assert all(presentation.change_words(c, "en") in words for c in p.scene.report.changes)
 
 
+def test_the_debrief_is_said_from_its_ending(make_pilot, rec):
+    p = make_pilot(scenario=VIEWS)
+    for k in (K.K_RETURN, K.K_1, K.K_RETURN, K.K_1, K.K_RETURN, K.K_2, K.K_RETURN, K.K_1):
+        p.key(k)
+    p.key(K.K_v)
+    mark = len(rec.log)
+    p.key(K.K_RETURN)
+    assert p.scene.name == "debrief"
+    heard = [e[2] for e in rec.log[mark:] if e[0] == "say"]
+    assert heard[:3] == ["Une matinée tenue", t("ui.tone.positive", "fr"), "Le cadre a tenu, et le lien aussi."]
+    assert heard[-1] == t("ui.debrief.another", "fr")  # then what has focus
+
+
 def test_v_again_turns_it_off_and_nothing_more_is_said(make_pilot, rec):
     p = make_pilot(scenario=VIEWS)
     p.key(K.K_v)
