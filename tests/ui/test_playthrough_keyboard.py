@@ -6,6 +6,7 @@ is reached by Tab and shown inside the window when it has focus."""
 from __future__ import annotations
 
 import pygame
+import pygame_gui
 
 from game.i18n import t
 from game.ui import userdata
@@ -22,17 +23,11 @@ def visible_rect(el) -> pygame.Rect:
     parent = getattr(el, "ui_container", None)
     while parent is not None:
         owner = getattr(parent, "parent_element", None)
-        if isinstance(owner, pygame_gui_scrolling()):
+        if isinstance(owner, pygame_gui.elements.UIScrollingContainer):
             r = r.clip(owner.get_container().get_abs_rect().clip(owner.get_abs_rect()))
         nxt = getattr(parent, "ui_container", None)
         parent = nxt if nxt is not parent else None
     return r
-
-
-def pygame_gui_scrolling():
-    import pygame_gui
-
-    return pygame_gui.elements.UIScrollingContainer
 
 
 def assert_focus_shown(p) -> None:
