@@ -17,16 +17,18 @@ K = pygame
 SIZE = (1024, 600)
 
 
-def visible_rect(el) -> pygame.Rect:
-    """Where `el` shows: its rectangle clipped by the scrolling area it sits in, if any."""
+def visible_rect(scene, el) -> pygame.Rect:
+    """Where `el` shows: its rectangle clipped by the scrolling areas it sits in, if any."""
     r = el.get_abs_rect()
-    parent = getattr(el, "ui_container", None)
-    while parent is not None:
-        owner = getattr(parent, "parent_element", None)
-        if isinstance(owner, pygame_gui.elements.UIScrollingContainer):
-            r = r.clip(owner.get_container().get_abs_rect().clip(owner.get_abs_rect()))
-        nxt = getattr(parent, "ui_container", None)
-        parent = nxt if nxt is not parent else None
+    scrollers = [e for e in scene.manager.get_sprite_group().sprites()
+                 if isinstance(e, pygame_gui.elements.UIScrollingContainer)]
+    container = getattr(el, "ui_container", None)
+    while container is not None:
+        for sc in scrollers:
+            if sc.get_container() is container:
+                r = r.clip(sc.get_abs_rect())
+        above = getattr(container, "ui_container", None)
+        container = above if above is not container else None
     return r
 
 
@@ -41,7 +43,7 @@ def assert_focus_shown(p) -> None:
         return
     assert 0 <= s.focus < len(s.focusables), f"nothing has focus on {s.name}"
     el = s.focusables[s.focus]
-    r, seen = el.get_abs_rect(), visible_rect(el)
+    r, seen = el.get_abs_rect(), visible_rect(s, el)
     assert win.contains(r), (s.name, el.text, r)
     assert seen.height >= r.height * 0.9 and seen.width >= r.width * 0.9, (s.name, el.text, r, seen)
 
