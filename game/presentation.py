@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from game.engine import ChoiceView, GaugeChanged, Playthrough, Rejected
 from game.engine.model import Choice, Panel, Participant, Scenario
 from game.engine.names import did_you_mean
-from game.i18n import t
+from game.i18n import t, typography
 
 #: How many causes the debrief keeps for each gauge, largest first.
 RANKED = 3
@@ -300,3 +300,52 @@ def refusal(pt: Playthrough, token: str, rejected: Rejected, lang: str) -> str:
         return t("cli.play_finished", lang, ending=state.ending)
     hint = did_you_mean(token, [v.id for v in pt.rules.choices(state)])
     return t("cli.bad_choice_unknown", lang, choice=token, node=node) + (f" ({hint})" if hint else "")
+
+
+# ---- in words, for self-voicing -----------------------------------------------------------
+# What the window reads aloud is what it shows, said in words where the screen uses signs
+# (▲ +20, bars, colours): composed here once, rendered by game/ui/speech.py.
+
+def change_words(c: Change, lang: str) -> str:
+    """A gauge that moved, in words: « Charge de travail 65, en hausse de 20, moins bien »."""
+    return t("ui.speech.change", lang, label=c.label, new=c.new, amount=abs(c.delta),
+             direction=t("ui.speech.up" if c.delta > 0 else "ui.speech.down", lang),
+             verdict=t("ui.feedback.better" if c.better else "ui.feedback.worse", lang))
+
+
+def choice_words(n: int, choice: ChoiceView, lang: str) -> str:
+    """A choice as the list shows it: its number, its text, and why it is unavailable."""
+    out = t("ui.speech.choice", lang, n=n, text=choice.text)
+    if not choice.available:
+        unavailable = t("ui.play.unavailable", lang)
+        out += ". " + (typography.label(unavailable, choice.hint, lang) if choice.hint else unavailable)
+    return out
+
+
+def node_words(v: NodeView, lang: str) -> list[str]:
+    """What a node shows, in reading order: title, text, the new messages, the result card, the call."""
+    out = [s for s in (v.title, v.text) if s]
+    for b in v.thread:
+        if b.new:
+            out.append(typography.label(b.sender, b.text, lang))
+    p = v.panel
+    if p is not None:
+        out += [s for s in (p.title, p.subject) if s]
+        if p.score is not None:
+            out.append(t("ui.speech.score", lang, score=p.score, max=p.score_max))
+        out += [typography.label(c.label, c.value, lang) for c in p.criteria]
+        if p.recommendation:
+            out.append(typography.label(t("ui.dashboard.recommendation", lang), p.recommendation, lang))
+        if p.confidence is not None:
+            out.append(t("ui.dashboard.confidence", lang, value=p.confidence))
+    for who in v.participants:
+        out.append(", ".join(s for s in (who.name, who.role) if s))
+    return out
+
+
+def report_words(r: StepReport, lang: str) -> list[str]:
+    """The feedback panel in words: the choice, what it did, each gauge that moved."""
+    out = [typography.label(t("ui.speech.your_choice", lang), r.choice_text, lang)]
+    out += list(r.feedback)
+    out += [change_words(c, lang) for c in r.changes] or [t("ui.feedback.nothing", lang)]
+    return out

@@ -21,6 +21,7 @@ from . import userdata  # noqa: E402
 from .autoplay import autoplay as run_autoplay  # noqa: E402
 from .loop import DEFAULT_SIZE, App, Context  # noqa: E402
 from .scene import Scene, Scenes  # noqa: E402
+from .scenes.access import AccessScene  # noqa: E402
 from .scenes.apology import ApologyScene  # noqa: E402
 from .scenes.briefing import BriefingScene, open_scenario  # noqa: E402
 from .scenes.debrief import DebriefScene  # noqa: E402
@@ -38,6 +39,7 @@ SCENES = Scenes(
     title=TitleScene, picker=PickerScene, briefing=BriefingScene, open_scenario=open_scenario, play=PlayScene,
     debrief=DebriefScene, history=HistoryScene, pause=PauseScene, settings=SettingsScene,
     diagnostics=DiagnosticsScene, step_out=StepOutScene, apology=ApologyScene, preview=PreviewScene,
+    access=AccessScene,
 )
 
 

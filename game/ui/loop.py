@@ -27,6 +27,7 @@ import pygame_gui  # noqa: E402
 from game.authoring.pictures import picture_problem  # noqa: E402
 from game.i18n import LANGUAGES, t as translate  # noqa: E402
 
+from . import speech  # noqa: E402
 from . import text as text_mod  # noqa: E402
 from . import userdata  # noqa: E402
 from .scene import ApplySettings, Pop, Push, Quit, Replace, Reset, Scene, Scenes, Transition  # noqa: E402
@@ -64,8 +65,8 @@ class Context:
         self.dirs = dirs
         self.settings = settings
         self.size = size
-        self.theme: Theme = load_theme(settings.theme_name)
-        self.metrics: Metrics = self.theme.metrics(settings.text_size, size)
+        self.theme: Theme = load_theme(settings.theme_name, settings.reading_font)
+        self.metrics: Metrics = self.theme.metrics(settings.text_size, size, settings.line_spacing)
         self._gui_theme: dict | None = None
         self._images: dict[tuple, pygame.Surface | None] = {}
         self.now = 0.0  # seconds since start, for animations
@@ -93,6 +94,7 @@ class Context:
         colour = self.colour(colour_key)
         if width <= 0:
             return text_mod.line(s, self.font_path(style), self.metrics[size_key], colour)
+        spacing *= self.metrics.spacing  # the player's line spacing (accessibility panel)
         return text_mod.block(s, self.font_path(style), self.metrics[size_key], colour, width, spacing, align, max_lines)
 
     def fit(self, s: str, size_key: str, colour_key: str, width: int, style: str = "regular") -> pygame.Surface:
@@ -103,8 +105,8 @@ class Context:
             self.settings = settings
         if size is not None:
             self.size = size
-        self.theme = load_theme(self.settings.theme_name)
-        self.metrics = self.theme.metrics(self.settings.text_size, self.size)
+        self.theme = load_theme(self.settings.theme_name, self.settings.reading_font)
+        self.metrics = self.theme.metrics(self.settings.text_size, self.size, self.settings.line_spacing)
         self._gui_theme = None
         self._images = {k: v for k, v in self._images.items() if k[0] == "raw"}
 
@@ -207,6 +209,9 @@ class App:
         self._pending_resize = False
         self._held: set[int] = set()  # keys down now (a key-down of a held key is a repeat)
         self._drawn_animating = False  # the last frame shown was mid-animation: its end needs one more
+        self.voice = speech.Voicing()  # self-voicing (V, the accessibility panel); speaks only when on
+        self.toast: tuple[str, float] | None = None  # a short notice over every scene: (text, until ctx.now)
+        self._told_problem: str | None = None
         self._guard(lambda: self._apply(Reset(tuple(first(self.ctx)))), "start")
 
     # ---- window ---------------------------------------------------------------------
@@ -299,6 +304,8 @@ class App:
             if hook is not None:
                 hook(old, settings)
             s.build()
+        if settings.self_voicing != old.self_voicing:
+            self._voicing_switched()
 
     # ---- the loop ---------------------------------------------------------------------
     @property
@@ -313,6 +320,7 @@ class App:
     def run(self) -> int:
         while self.running:
             self.step()
+        self.voice.close()
         return self.code
 
     def step(self, block: bool = True, events: list[pygame.event.Event] | None = None) -> None:
@@ -339,6 +347,13 @@ class App:
             self.running = False
             return
         self._guard(lambda: self._update(top, dt), "update")
+        if self.ctx.settings.self_voicing and self.top is not None:
+            if events or self.dirty or self.top.dirty:
+                self._guard(lambda: self.voice.follow(self.top, self.ctx), "voice")
+            self._voice_problem(self.top)  # found by the speaker's own thread, maybe later
+        if self.toast is not None and self.ctx.now >= self.toast[1]:
+            self.toast = None
+            self.dirty = True
         animating = self.animating
         if events or self.dirty or animating or top.dirty or self._drawn_animating:
             self._guard(self._draw, "draw")
@@ -392,6 +407,7 @@ class App:
             # build it would press the button that has focus there, unseen.
             repeat = ev.key in self._held
             self._held.add(ev.key)
+            self._key_repeat = repeat
             if repeat and ev.key in ACTING_KEYS:
                 return
         top = self.top
@@ -400,6 +416,8 @@ class App:
         if ev.type == pygame.KEYDOWN and ev.key == pygame.K_F11:
             s = self.ctx.settings
             self._apply(ApplySettings(s.with_(fullscreen=not s.fullscreen)))
+            return
+        if ev.type == pygame.KEYDOWN and self._access_key(ev, top):
             return
         consumed = top.manager.process_events(ev) if top.manager is not None else False
         if consumed and ev.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEWHEEL):
@@ -435,6 +453,63 @@ class App:
             if k == len(self.stack) - 1:
                 scene.draw_focus(surface)
             scene.dirty = False
+        if self.toast is not None:
+            self._draw_toast(surface, self.toast[0])
+
+    # ---- accessibility: the panel's shortcut, self-voicing ----------------------------------
+    def _access_key(self, ev: pygame.event.Event, top: Scene) -> bool:
+        """Shift+A opens (or closes) the accessibility panel, V turns self-voicing on or off,
+        on every screen. True when the key was one of them."""
+        if ev.mod & (pygame.KMOD_CTRL | pygame.KMOD_ALT | pygame.KMOD_META):
+            return False
+        if top.manager is not None and any(isinstance(e, pygame_gui.elements.UITextEntryLine)
+                                           for e in top.manager.get_focus_set() or ()):
+            return False  # a letter typed into a text field is a letter
+        ours = (ev.key == pygame.K_a and ev.mod & pygame.KMOD_SHIFT and self.ctx.scenes.access is not None) or \
+            (ev.key == pygame.K_v and not ev.mod & pygame.KMOD_SHIFT)
+        if ours and getattr(self, "_key_repeat", False):
+            return True  # a held key toggles once
+        if ev.key == pygame.K_a and ev.mod & pygame.KMOD_SHIFT and self.ctx.scenes.access is not None:
+            if top.name == "access":
+                self._apply(Pop())
+            else:
+                self._apply(Push(self.ctx.scenes.access(self.ctx)))
+            return True
+        if ev.key == pygame.K_v and not ev.mod & pygame.KMOD_SHIFT:
+            s = self.ctx.settings
+            self._apply(ApplySettings(s.with_(self_voicing=not s.self_voicing)))
+            return True
+        return False
+
+    def _voicing_switched(self) -> None:
+        on = self.ctx.settings.self_voicing
+        self.voice.silence()
+        if on:
+            self._told_problem = None
+            self.voice.say(self.ctx.t("ui.access.voicing_on"), self.ctx.lang)
+            self.voice.reset(cut=False)  # then the screen, after the announcement
+        elif self.voice.speaker is not None:
+            self.voice.say(self.ctx.t("ui.access.voicing_off"), self.ctx.lang)
+        self.toast = (self.ctx.t("ui.access.voicing_on" if on else "ui.access.voicing_off"), self.ctx.now + 3)
+
+    def _voice_problem(self, top: Scene) -> None:
+        problem = self.voice.problem_text(self.ctx.lang)
+        if problem and problem != self._told_problem:  # a missing voice is said on screen, once
+            self._told_problem = problem
+            self.toast = (problem, self.ctx.now + 8)
+            self.dirty = True
+            if top.name == "access":
+                top.build()
+
+    def _draw_toast(self, surface: pygame.Surface, text: str) -> None:
+        ctx, m = self.ctx, self.ctx.metrics
+        w, h = surface.get_size()
+        s = ctx.text(text, "small", "warning_text", min(w - 8 * m.pad, m.px(720)))
+        r = pygame.Rect(0, 0, s.get_width() + 3 * m.pad, s.get_height() + 2 * m.pad)
+        r.midbottom = (w // 2, h - 2 * m.pad)
+        pygame.draw.rect(surface, ctx.colour("warning_bg"), r, border_radius=m.radius)
+        pygame.draw.rect(surface, ctx.colour("warning_border"), r, 1, border_radius=m.radius)
+        surface.blit(s, (r.x + (r.width - s.get_width()) // 2, r.y + m.pad))
 
     # ---- failures ------------------------------------------------------------------------
     def _guard(self, fn: Callable[[], None], where: str) -> None:

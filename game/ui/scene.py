@@ -84,6 +84,7 @@ class Scenes:
     step_out: Callable[..., "Scene"]
     apology: Callable[..., "Scene"]
     preview: Callable[..., "Scene"] | None = None  # the trainers' live preview
+    access: Callable[..., "Scene"] | None = None  # the accessibility panel (Shift+A)
 
 
 #: pygame_gui measures the rest of a run of text at every line it breaks, so a

@@ -29,6 +29,25 @@ _HEX = re.compile(r"^#([0-9A-Fa-f]{6})([0-9A-Fa-f]{2})?$")
 _REQUIRED_TOP = ("fonts", "sizes", "text_scales", "window_scale", "colours", "series")
 _FONT_STYLES = ("regular", "italic", "bold", "semibold")
 
+#: The reading fonts offered besides the theme's own (the accessibility panel), files in
+#: assets/fonts (their licences and origin: assets/fonts/README.md). Neither has a
+#: semibold weight: its bold stands in. "theme" keeps the theme's fonts. `scale` brings a
+#: face drawn larger than the theme's to about its width (OpenDyslexic's glyphs are half
+#: as wide again as Inter's at one pixel size): the text-size setting then means the same.
+READING_FONTS: dict[str, dict[str, Any] | None] = {
+    "theme": None,
+    "atkinson": {"family": "atkinson", "regular": "AtkinsonHyperlegible-Regular.ttf",
+                 "italic": "AtkinsonHyperlegible-Italic.ttf", "bold": "AtkinsonHyperlegible-Bold.ttf",
+                 "semibold": "AtkinsonHyperlegible-Bold.ttf"},
+    "opendyslexic": {"family": "opendyslexic", "regular": "OpenDyslexic-Regular.woff",
+                     "italic": "OpenDyslexic-Italic.woff", "bold": "OpenDyslexic-Bold.woff",
+                     "semibold": "OpenDyslexic-Bold.woff", "scale": 0.75},
+}
+#: Line spacing settings: a factor on the height of every line of running text
+#: (text boxes, bubbles, the dashboard card, choices). "wide" brings the text boxes'
+#: 1.3 to the 1.5 of WCAG 1.4.12.
+LINE_SPACINGS: dict[str, float] = {"normal": 1.0, "wide": 1.15, "wider": 1.4}
+
 
 class ThemeError(Exception):
     """A theme file that cannot be used; the message names the file and key."""
@@ -93,6 +112,7 @@ class Metrics:
     radius: int
     border: int
     focus_width: int
+    spacing: float = 1.0  # the line-spacing factor (LINE_SPACINGS)
 
     def __getitem__(self, key: str) -> int:
         return self.sizes[key]
@@ -134,6 +154,7 @@ class Theme:
                 raise ThemeError(f"theme '{name}': fonts.{style}: no font file {path}{where}")
             self.font_files[style] = path
         self.family = fonts.get("family", "body")
+        self.font_scale = float(fonts.get("scale", 1.0))
         for key in ("body", "small", "button", "h1", "h2", "h3", "choice", "hud", "bubble"):
             if not isinstance(data["sizes"].get(key), int):
                 raise ThemeError(f"theme '{name}': sizes.{key} must be an integer{where}")
@@ -156,14 +177,16 @@ class Theme:
         r, g, b, _ = self[key]
         return f"#{r:02X}{g:02X}{b:02X}"
 
-    def metrics(self, text_size: str = "normal", window: tuple[int, int] = (1280, 720)) -> Metrics:
+    def metrics(self, text_size: str = "normal", window: tuple[int, int] = (1280, 720),
+                line_spacing: str = "normal") -> Metrics:
         ws = self.data["window_scale"]
         rw, rh = ws["reference"]
         win = max(ws["min"], min(ws["max"], min(window[0] / rw, window[1] / rh)))
-        text = float(self.data["text_scales"].get(text_size, 1.0))
+        text = float(self.data["text_scales"].get(text_size, 1.0)) * self.font_scale
         sizes = {k: max(10, round(v * win * text)) for k, v in self.data["sizes"].items()}
         return Metrics(win, sizes, max(6, round(12 * win)), round(self.data.get("radius", 8) * win),
-                       int(self.data.get("border", 1)), int(self.data.get("focus_width", 3)))
+                       int(self.data.get("border", 1)), int(self.data.get("focus_width", 3)),
+                       LINE_SPACINGS.get(line_spacing, 1.0))
 
     # ---- pygame_gui ---------------------------------------------------------
     def font_block(self, size: int, style: str = "regular") -> dict[str, Any]:
@@ -226,7 +249,7 @@ class Theme:
             "text_box": {"colours": {**transparent, "normal_text": h("text"), "link_text": h("accent")},
                          "font": self.font_block(m["body"]),
                          "misc": {"border_width": "0", "shadow_width": "0", "padding": "0,0",
-                                  "line_spacing": "1.3", "shape": "rectangle"}},
+                                  "line_spacing": f"{1.3 * m.spacing:.2f}", "shape": "rectangle"}},
             "#card_text": {"colours": {"dark_bg": h("surface"), "normal_border": h("border")},
                            "misc": {"border_width": str(m.border), "padding": f"{pad},{pad}", "shape": "rounded_rectangle",
                                     "shape_corner_radius": radius}},
@@ -261,9 +284,14 @@ class Theme:
 
 
 @lru_cache(maxsize=8)
-def load_theme(name: str = "default") -> Theme:
-    """The theme `assets/themes/<name>.json`. Raises ThemeError."""
-    return Theme(name, _read(name))
+def load_theme(name: str = "default", reading_font: str = "theme") -> Theme:
+    """The theme `assets/themes/<name>.json`, its fonts replaced by one of READING_FONTS
+    (an unknown name keeps the theme's). Raises ThemeError."""
+    data = _read(name)
+    fonts = READING_FONTS.get(reading_font)
+    if fonts is not None:
+        data = {**data, "fonts": dict(fonts)}
+    return Theme(name, data)
 
 
 def theme_names() -> list[str]:

@@ -20,7 +20,7 @@ from game.authoring.files import NotReadable, atomic_write_text, read_capped, re
 from game.engine import SaveData, SaveError, dump_save, parse_save
 from game.i18n import LANGUAGES
 
-from .theme import TEXT_SIZES
+from .theme import LINE_SPACINGS, READING_FONTS, TEXT_SIZES
 
 APP = "pandore"
 
@@ -73,6 +73,10 @@ class Settings:
     high_contrast: bool = False
     reduced_motion: bool = False
     fullscreen: bool = False
+    # the accessibility panel's (settings files written before them read as these defaults)
+    reading_font: str = "theme"  # a key of theme.READING_FONTS
+    line_spacing: str = "normal"  # a key of theme.LINE_SPACINGS
+    self_voicing: bool = False
 
     @property
     def theme_name(self) -> str:
@@ -88,12 +92,17 @@ class Settings:
             return s
         lang = data.get("language")
         size = data.get("text_size")
+        font = data.get("reading_font")
+        spacing = data.get("line_spacing")
         return cls(
             language=lang if lang in LANGUAGES else s.language,
             text_size=size if size in TEXT_SIZES else s.text_size,
             high_contrast=bool(data.get("high_contrast")) if isinstance(data.get("high_contrast"), bool) else False,
             reduced_motion=bool(data.get("reduced_motion")) if isinstance(data.get("reduced_motion"), bool) else False,
             fullscreen=bool(data.get("fullscreen")) if isinstance(data.get("fullscreen"), bool) else False,
+            reading_font=font if isinstance(font, str) and font in READING_FONTS else s.reading_font,
+            line_spacing=spacing if isinstance(spacing, str) and spacing in LINE_SPACINGS else s.line_spacing,
+            self_voicing=data.get("self_voicing") is True,
         )
 
 

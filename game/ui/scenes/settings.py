@@ -1,4 +1,5 @@
-"""Settings: language, text size, high contrast, reduced motion, fullscreen.
+"""Settings: language, text size, high contrast, reduced motion, fullscreen; a button opens
+the accessibility panel (reading font, line spacing, self-voicing: game/ui/scenes/access.py).
 
 Each change applies at once (the whole window is rebuilt with the new
 theme and strings) and is saved in the user's config folder.
@@ -10,7 +11,8 @@ import pygame
 
 from game.i18n import LANGUAGES
 
-from ..scene import ApplySettings, Pop, Scene
+from ..scene import ApplySettings, Pop, Push, Scene
+from ..speech import option_words
 from ..theme import TEXT_SIZES
 from . import button_height, button_width, draw_panel, panel_rect
 
@@ -35,6 +37,7 @@ class SettingsScene(Scene):
         bh = button_height(ctx)
         rows = self.rows()
         self.labels = []
+        self.options: dict[object, tuple[str, str, bool]] = {}  # button -> (row, option, selected), for self-voicing
         label_w = max(ctx.font("body", "bold").size(self.t(k))[0] for k, *_ in rows) + m.pad * 2
         opts_w = max(sum(button_width(ctx, o[1], minimum=m.px(90)) + m.pad // 2 for o in opts) for _, _, opts, _ in rows)
         width = min(ctx.size[0] - 4 * m.pad, label_w + opts_w + m.pad * 4)
@@ -57,12 +60,25 @@ class SettingsScene(Scene):
                 b = self.button(pygame.Rect(x, yy, bw, bh), text, lambda f=field, v=value: self.change(f, v))
                 if value == current:
                     b.select()
+                self.options[b] = (self.t(key), text, value == current)
                 x += bw + m.pad // 2
             y += row_h + m.pad // 2
         close = self.t("ui.close")
         cw = button_width(ctx, close, style="bold", minimum=m.px(160))
         self.button(pygame.Rect(self.rect.right - m.pad * 2 - cw, self.rect.bottom - m.pad * 2 - bh, cw, bh), close,
                     lambda: Pop(), object_id="#primary")
+        if ctx.scenes.access is not None:  # text size, spacing, reading font, contrast, motion, self-voicing
+            access = self.t("ui.access.open")
+            aw = min(button_width(ctx, access), self.rect.width - cw - m.pad * 5)
+            self.button(pygame.Rect(self.rect.x + m.pad * 2, self.rect.bottom - m.pad * 2 - bh, aw, bh), access,
+                        lambda: Push(ctx.scenes.access(ctx)))
+
+    def spoken_focus(self) -> str | None:
+        """What self-voicing says of the focused button: an option with its row."""
+        if not 0 <= self.focus < len(self.focusables):
+            return None
+        b = self.focusables[self.focus]
+        return option_words(*self.options[b], self.ctx.lang) if b in self.options else b.text
 
     def change(self, field: str, value):
         s = self.ctx.settings
