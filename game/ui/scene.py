@@ -84,6 +84,7 @@ class Scenes:
     step_out: Callable[..., "Scene"]
     apology: Callable[..., "Scene"]
     preview: Callable[..., "Scene"] | None = None  # the trainers' live preview
+    classe: Callable[..., "Scene"] | None = None  # Classe: host or join a session, preview a file
 
 
 #: pygame_gui measures the rest of a run of text at every line it breaks, so a

@@ -1,0 +1,758 @@
+"""Classe → Rejoindre une séance: find or type a session, give a pseudonym, play with the outbox.
+
+The window plays locally, with the scenario text the host serves (so every
+trainee plays the same version), and every choice also goes to the host
+through the persistent outbox (game/classroom/outbox.py): written to the
+user's data folder, sent at once, retried with back-off by a background
+thread, kept across a restart of the window or of the host. The screens are
+the usual ones (play, feedback, debrief); a line in the top bar says how
+the session is doing: « Reconnexion… » while choices wait, the trainer's
+pause or hold, and any difference between the host's state and the
+window's own, which is reported, never hidden.
+
+LAN discovery is `game.classroom.discovery.browse(timeout) -> list[Found]`
+(`Found(name, url, code)`), looked up by name when the screen opens, so a
+test (or a build without zeroconf) passes its own `browse`. Networks that
+block discovery are common in schools: the address and the code can always
+be typed.
+
+Undo follows the trainer's setting: the host is asked first (POST /undo),
+and the window undoes only when the host did.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import json
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlsplit
+
+import httpx
+import pygame
+import pygame_gui
+
+from game.authoring.files import atomic_write_text
+from game.authoring.loader import load_file
+from game.classroom.outbox import Outbox
+
+from ..controller import Controller
+from ..scene import Pop, Replace, Scene
+from .debrief import DebriefScene
+from .play import PlayScene
+from . import button_height, button_width, page
+
+TIMEOUT = 3.0
+DEFAULT_PORT = 8765
+STATUS_SECONDS = 2.0
+Browse = Callable[[float], list]
+
+
+# --------------------------------------------------------------------------------------------
+# finding and joining a session
+
+
+class DiscoveryUnavailable(Exception):
+    """This build cannot look for sessions on the LAN (no discovery module)."""
+
+
+def lan_browse(timeout: float = 1.5) -> list:
+    """`game.classroom.discovery.browse`, looked up when it is needed (DiscoveryUnavailable without it)."""
+    try:
+        module = importlib.import_module("game.classroom.discovery")
+    except ImportError:
+        raise DiscoveryUnavailable() from None
+    browse = getattr(module, "browse", None)
+    if browse is None:
+        raise DiscoveryUnavailable()
+    return list(browse(timeout))
+
+
+def parse_address(text: str) -> tuple[str, str | None]:
+    """The base URL and, when the text holds one (a join address `…/j/CODE`), the session code.
+
+    A bare host (`192.168.1.20`) gets `http://` and the host's default port;
+    an address with a scheme is kept as typed (a school server behind HTTPS)."""
+    text = text.strip()
+    if not text:
+        return "", None
+    bare = "://" not in text
+    if bare:
+        text = "http://" + text
+    parts = urlsplit(text)
+    netloc = parts.netloc
+    if bare and parts.port is None and netloc:
+        netloc = f"{netloc}:{DEFAULT_PORT}"
+    code = None
+    segs = [s for s in parts.path.split("/") if s]
+    if len(segs) >= 2 and segs[-2] == "j":
+        code = segs[-1].upper()
+        segs = segs[:-2]
+    base = f"{parts.scheme}://{netloc}" + ("/" + "/".join(segs) if segs else "")
+    return base, code
+
+
+@dataclass
+class Joined:
+    """This window's place in a session, kept in the data folder so a restart of the window goes on."""
+
+    url: str
+    code: str
+    pseudonym: str
+    token: str
+    participant_id: str
+    playthrough_id: str
+    seed: int
+    choices: list[str] = field(default_factory=list)
+    acked: int = 0  # the choices up to this seq are known to be on the host
+
+    @property
+    def api(self) -> str:
+        return f"{self.url}/api/v1/sessions/{self.code}"
+
+    @staticmethod
+    def folder(dirs) -> Path:
+        return Path(dirs.data) / "classroom"
+
+    def file(self, dirs) -> Path:
+        return self.folder(dirs) / f"joined-{self.code}.json"
+
+    def scenario_file(self, dirs) -> Path:
+        return self.folder(dirs) / self.code / "scenario.yaml"
+
+    def outbox_file(self, dirs) -> Path:
+        return self.folder(dirs) / f"outbox-{self.playthrough_id}.json"
+
+    def save(self, dirs) -> None:
+        atomic_write_text(self.file(dirs), json.dumps(dataclasses.asdict(self), ensure_ascii=False))
+
+    @classmethod
+    def read(cls, dirs, code: str) -> "Joined | None":
+        try:
+            data = json.loads((cls.folder(dirs) / f"joined-{code.upper()}.json").read_text(encoding="utf-8"))
+            return cls(**data)
+        except (OSError, ValueError, TypeError):
+            return None
+
+
+class JoinRefused(Exception):
+    """Joining failed: `key` names the message told to the user, `values` fill it."""
+
+    def __init__(self, key: str, **values):
+        super().__init__(key)
+        self.key, self.values = key, values
+
+
+_ERROR_KEYS = {"unknown_session": "class.error.unknown_session", "invalid_pseudonym": "class.error.invalid_pseudonym",
+               "ended": "class.error.ended"}
+
+
+def _refusal(r: httpx.Response) -> JoinRefused:
+    try:
+        code = r.json().get("error", "")
+    except ValueError:
+        return JoinRefused("ui.classe.join.error.not_pandore", status=r.status_code)
+    if code in _ERROR_KEYS:
+        return JoinRefused(_ERROR_KEYS[code])
+    if r.status_code == 423:
+        return JoinRefused("class.error.ended")
+    return JoinRefused("ui.classe.join.error.refused", status=r.status_code)
+
+
+def join_session(url: str, code: str, pseudonym: str, dirs) -> Joined:
+    """Join the session `code` at `url` as `pseudonym` and keep its scenario; raises JoinRefused."""
+    from game.classroom.session import ApiError, check_pseudonym
+
+    try:
+        pseudonym = check_pseudonym(pseudonym)
+    except ApiError:
+        raise JoinRefused("class.error.invalid_pseudonym") from None
+    if not url:
+        raise JoinRefused("ui.classe.join.error.no_address")
+    if not code:
+        raise JoinRefused("ui.classe.join.error.no_code")
+    api = f"{url}/api/v1/sessions/{code}"
+    try:
+        with httpx.Client(timeout=TIMEOUT, trust_env=False) as c:
+            r = c.post(f"{api}/participants", json={"pseudonym": pseudonym})
+            if r.status_code != 201:
+                raise _refusal(r)
+            me = r.json()
+            j = Joined(url, code, pseudonym, me["token"], me["participant_id"], me["playthrough_id"], int(me["seed"]))
+            r = c.get(f"{api}/scenario", headers={"Authorization": f"Bearer {j.token}"})
+            if r.status_code != 200:
+                raise _refusal(r)
+            text = r.json()["text"]
+    except httpx.TransportError:
+        raise JoinRefused("ui.classe.join.error.unreachable", url=url) from None
+    except (httpx.HTTPError, ValueError, KeyError, TypeError):
+        raise JoinRefused("ui.classe.join.error.not_pandore", status="?") from None
+    atomic_write_text(j.scenario_file(dirs), text)
+    j.save(dirs)
+    return j
+
+
+# --------------------------------------------------------------------------------------------
+# playing with the outbox
+
+
+class OutboxWorker:
+    """Owns the outbox in a background thread: the window hands it choices and never waits on the network."""
+
+    def __init__(self, box: Outbox, on_sent: Callable[[], None] | None = None):
+        self.box = box
+        self.on_sent = on_sent
+        self.queue: queue.Queue = queue.Queue()
+        self.wake = threading.Event()
+        self.stop_event = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="pandore-outbox", daemon=True)
+
+    def start(self) -> "OutboxWorker":
+        self.thread.start()
+        return self
+
+    def put(self, seq: int, choice: str, expected: dict) -> None:
+        self.queue.put((seq, choice, expected))
+        self.wake.set()
+
+    @property
+    def waiting(self) -> int:
+        """Choices not yet acknowledged by the host."""
+        return self.queue.qsize() + len(self.box.pending)
+
+    @property
+    def status(self) -> str:
+        if self.queue.qsize():
+            return "sending"
+        return self.box.status
+
+    def _run(self, first: float = 0.25, longest: float = 5.0) -> None:
+        delay = first
+        while not self.stop_event.is_set():
+            while True:
+                try:
+                    seq, choice, expected = self.queue.get_nowait()
+                except queue.Empty:
+                    break
+                self.box.add(seq, choice, expected)  # on disk first, then sent
+            ok = self.box.flush()
+            if ok and self.on_sent is not None:
+                self.on_sent()
+            delay = first if ok else min(longest, delay * 2)
+            self.wake.wait(delay if self.box.pending else 1.0)
+            self.wake.clear()
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.wake.set()
+        if self.thread.is_alive():
+            self.thread.join(5)
+
+
+class ClassController(Controller):
+    """The controller of a class playthrough: plays locally, sends every choice through the outbox,
+    asks the host before undoing, and compares the host's state with its own."""
+
+    def __init__(self, loaded, lang: str, joined: Joined, dirs, start_worker: bool = True):
+        super().__init__(loaded, lang, seed=joined.seed, dirs=dirs, autosave=False)
+        self.joined = joined
+        self.differences: list[tuple[int, dict, dict]] = []  # (seq, window, host)
+        self.remote: dict | None = None  # the host's last word: {state, node, undo, playthrough}
+        self.undo_problem: str | None = None
+        self.detached = False  # a local replay after the session's playthrough: not sent
+        self._generation = 0
+        for choice in joined.choices:  # a restart of the window: replay what was played
+            nxt = self.pt.choose(choice)
+            if isinstance(nxt, type(self.pt)):
+                self.pt = nxt
+        self.box = Outbox(joined.outbox_file(dirs), joined.api, joined.token, joined.playthrough_id)
+        self.worker = OutboxWorker(self.box, self._all_sent) if start_worker else None
+        if self.worker is not None:
+            queued = {p.seq for p in self.box.pending}
+            for seq in range(joined.acked + 1, len(self.pt.choices) + 1):
+                if seq not in queued:  # played but never handed to the outbox (the window stopped between)
+                    self.worker.put(seq, self.pt.choices[seq - 1], self._expected(seq))
+            self.worker.start()
+        self._stop_status = threading.Event()
+        self._status_thread = threading.Thread(target=self._watch, name="pandore-class-status", daemon=True)
+        self._status_thread.start()
+
+    # ---- what the host is told ------------------------------------------------------
+    def _expected(self, seq: int) -> dict:
+        st = self.pt.states[seq]
+        return {"node": st.node, "ending": st.ending, "gauges": dict(st.gauges), "variables": dict(st.variables)}
+
+    def _all_sent(self) -> None:
+        if not self.box.pending and self.worker is not None and not self.worker.queue.qsize():
+            acked = len(self.pt.choices)
+            if acked != self.joined.acked:
+                self.joined.acked = acked
+                self._keep()
+
+    def _keep(self) -> None:
+        try:
+            self.joined.save(self.dirs)
+        except OSError:
+            pass  # the outbox file still holds what waits; play goes on
+
+    def choose(self, choice_id: str):
+        result = super().choose(choice_id)
+        if self.detached or not hasattr(result, "choice_text"):
+            return result
+        seq = len(self.pt.choices)
+        self.joined.choices = list(self.pt.choices)
+        self._keep()
+        self._generation += 1
+        if self.worker is not None:
+            self.worker.put(seq, choice_id, self._expected(seq))
+        return result
+
+    @property
+    def can_undo(self) -> bool:
+        allowed = True if self.remote is None else bool(self.remote.get("undo", True))
+        return bool(self.pt.choices) and (allowed or self.detached)
+
+    def undo(self) -> bool:
+        """Undo when the host has undone too; `undo_problem` says why not otherwise."""
+        self.undo_problem = None
+        if not self.pt.choices:
+            return False
+        if self.detached:
+            return super().undo()
+        if self.worker is not None and self.worker.waiting:
+            self.undo_problem = "waiting"
+            return False
+        seq = len(self.pt.choices)
+        try:
+            with httpx.Client(timeout=TIMEOUT, trust_env=False) as c:
+                r = c.post(f"{self.joined.api}/undo", headers={"Authorization": f"Bearer {self.joined.token}"},
+                           json={"playthrough_id": self.joined.playthrough_id, "seq": seq})
+        except httpx.HTTPError:
+            self.undo_problem = "offline"
+            return False
+        if r.status_code == 403:
+            self.undo_problem = "forbidden"
+            return False
+        if r.status_code != 200:
+            self.undo_problem = "refused"
+            return False
+        self._generation += 1
+        super().undo()
+        self.joined.choices = list(self.pt.choices)
+        self.joined.acked = len(self.pt.choices)
+        self._keep()
+        try:
+            host = r.json()
+        except ValueError:
+            host = {}
+        mine = self._expected(len(self.pt.choices))
+        got = {k: host.get(k) for k in mine}
+        if got != mine:
+            self.differences.append((len(self.pt.choices), mine, got))
+        return True
+
+    def restart(self) -> None:
+        """Playing again after the session's playthrough is a local replay: said, and not sent."""
+        self.detached = True
+        super().restart()
+
+    # ---- what the host says -------------------------------------------------------
+    def _watch(self) -> None:
+        """Read the host's view of this playthrough every few seconds (the first event of /stream)."""
+        while not self._stop_status.wait(STATUS_SECONDS if self.remote is not None else 0.2):
+            gen = self._generation
+            try:
+                with httpx.Client(timeout=TIMEOUT, trust_env=False) as c:
+                    with c.stream("GET", f"{self.joined.api}/stream",
+                                  headers={"Authorization": f"Bearer {self.joined.token}"}) as r:
+                        if r.status_code != 200:
+                            continue
+                        for line in r.iter_lines():
+                            if line.startswith("data:"):
+                                body = json.loads(line[5:])
+                                break
+                        else:
+                            continue
+            except (httpx.HTTPError, ValueError):
+                continue
+            if gen == self._generation:
+                self.remote = body
+                self.compare(body.get("playthrough") or {})
+
+    def compare(self, host: dict) -> None:
+        """Compare the host's state after its last choice with the window's state after the same choice."""
+        seq = host.get("seq")
+        if not isinstance(seq, int) or self.detached:
+            return
+        if seq > len(self.pt.choices):
+            diff = (seq, {"seq": len(self.pt.choices)}, {"seq": seq})
+        else:
+            mine = self._expected(seq)
+            got = {k: host.get(k) for k in mine}
+            if got == mine:
+                return
+            diff = (seq, mine, got)
+        if diff not in self.differences:
+            self.differences.append(diff)
+
+    @property
+    def all_differences(self) -> list[tuple[int, dict, dict]]:
+        return self.box.mismatches + [d for d in self.differences if d not in self.box.mismatches]
+
+    def status_line(self) -> tuple[str, str] | None:
+        """What the top bar says about the session: (text, tone) with tone ok | warning | negative."""
+        t = self.t
+        diffs = self.all_differences
+        if diffs:
+            seq, mine, host = diffs[-1]
+            keys = ", ".join(k for k in sorted(set(mine) | set(host)) if mine.get(k) != host.get(k))
+            return t("ui.classe.play.difference", n=seq, what=keys), "negative"
+        if self.box.refused:
+            seq, status, body = self.box.refused[-1]
+            return t("ui.classe.play.refused", n=seq, reason=body.get("message", status)), "negative"
+        if self.detached:
+            return t("ui.classe.play.detached"), "warning"
+        waiting = self.worker.waiting if self.worker is not None else len(self.box.pending)
+        if waiting and self.box.status == "reconnecting":
+            return t("ui.classe.play.reconnecting", n=waiting), "warning"
+        state = (self.remote or {}).get("state")
+        if state == "paused":
+            return t("ui.classe.play.paused"), "warning"
+        if state == "held":
+            return t("ui.classe.play.held"), "warning"
+        if state == "ended":
+            return t("ui.classe.play.ended"), "warning"
+        if waiting:
+            return t("ui.classe.play.sending", n=waiting), "ok"
+        return t("ui.classe.play.connected", code=self.joined.code, pseudonym=self.joined.pseudonym), "ok"
+
+    def t(self, key: str, **values) -> str:
+        from game.i18n import t
+
+        return t(key, self.lang, **values)
+
+    def close(self) -> None:
+        self._stop_status.set()
+        if self.worker is not None:
+            self.worker.stop()
+
+
+def open_class_play(joined: Joined, lang: str, dirs) -> ClassController:
+    """The controller of a joined session, from the scenario kept in the data folder (ValueError if it
+    does not load here)."""
+    loaded = load_file(joined.scenario_file(dirs))
+    if not loaded.ok:
+        raise ValueError(str(loaded.diagnostics[0]) if loaded.diagnostics else "scenario")
+    return ClassController(loaded, lang, joined, dirs)
+
+
+def draw_status(ctx, surface: pygame.Surface, ctl: ClassController, right: int, centery: int) -> None:
+    """The session's line, right-aligned at `right` in the top bar: words and colour (never colour alone)."""
+    line = ctl.status_line()
+    if line is None:
+        return
+    text, tone = line
+    m = ctx.metrics
+    fg = {"ok": "text_muted", "warning": "warning_text", "negative": "negative"}[tone]
+    s = ctx.fit(text, "small", fg, max(80, surface.get_width() // 2), style="semibold" if tone != "ok" else "regular")
+    r = pygame.Rect(0, 0, s.get_width() + m.pad * 2, s.get_height() + m.pad // 2)
+    r.midright = (right, centery)
+    if tone != "ok":
+        pygame.draw.rect(surface, ctx.colour("warning_bg"), r, border_radius=m.radius)
+        pygame.draw.rect(surface, ctx.colour("warning_border" if tone == "warning" else "negative"), r, 1,
+                         border_radius=m.radius)
+    surface.blit(s, (r.x + m.pad, r.y + m.pad // 4))
+
+
+class ClassPlayScene(PlayScene):
+    """The usual play screen, with the session's line in the top bar and undo as the trainer allows."""
+
+    name = "class_play"
+
+    def __init__(self, ctx, controller: ClassController, notice: str | None = None):
+        super().__init__(ctx, controller, notice)
+        self._said = controller.status_line()
+
+    def update(self, dt):
+        line = self.ctl.status_line()
+        if line != self._said:
+            self._said = line
+            self.build()  # the undo button follows the trainer's setting
+        return super().update(dt)
+
+    def undo(self):
+        if self.ctl.undo():
+            return self._undone()
+        problem = self.ctl.undo_problem
+        key = {"forbidden": "class.notice.undo_forbidden", "waiting": "ui.classe.play.undo_waiting",
+               "offline": "ui.classe.play.undo_offline", "refused": "ui.classe.play.undo_refused"}.get(
+            problem, "ui.play.nothing_to_undo")
+        self.set_notice(self.t(key))
+        return None
+
+    def _undone(self):
+        self.report = None
+        self.fresh = False
+        self.values = dict(self.ctl.gauges_at())
+        if self.hud is not None:
+            self.hud.set_values(self.values, None)
+        self.set_notice(self.t("ui.play.undone"))
+        return None
+
+    def proceed(self, skip_report: bool = False, finished: bool | None = None):
+        return _class_debrief(self.ctx, super().proceed(skip_report, finished), self.ctl)
+
+    def reload(self):
+        return _class_debrief(self.ctx, super().reload(), self.ctl)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        super().draw(surface)
+        draw_status(self.ctx, surface, self.ctl, self.left.x + self.bar_title_w, self.bar.centery)
+
+
+def _class_debrief(ctx, tr, ctl):
+    if isinstance(tr, Replace) and isinstance(tr.scene, DebriefScene) and not isinstance(tr.scene, ClassDebriefScene):
+        return Replace(ClassDebriefScene(ctx, ctl))
+    return tr
+
+
+class ClassDebriefScene(DebriefScene):
+    """The usual debrief, with the session's line: choices still waiting are said, not lost."""
+
+    name = "class_debrief"
+
+    def update(self, dt):
+        line = self.ctl.status_line()
+        if line != getattr(self, "_said", None):
+            self._said = line
+            self.dirty = True
+        return super().update(dt)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        super().draw(surface)
+        m = self.ctx.metrics
+        draw_status(self.ctx, surface, self.ctl, surface.get_width() - m.pad * 2, m.pad * 2)
+
+
+# --------------------------------------------------------------------------------------------
+# the screen
+
+
+class JoinScene(Scene):
+    """The sessions found on the LAN, or an address and a code typed; a pseudonym; then play."""
+
+    name = "join"
+
+    def __init__(self, ctx, browse: Browse | None = None, search_seconds: float = 1.5):
+        super().__init__(ctx)
+        self.browse = browse if browse is not None else lan_browse
+        self.search_seconds = search_seconds
+        self.found: list = []
+        self.searching = False
+        self.search_note: str | None = None
+        self.error: str | None = None
+        self.connecting = False
+        self._job: threading.Thread | None = None
+        self._result = None
+        self.values = {"address": "", "code": "", "pseudonym": ""}
+        self.entries: dict[str, pygame_gui.elements.UITextEntryLine] = {}
+        self.search()
+
+    # ---- discovery --------------------------------------------------------------
+    def search(self):
+        if self.searching:
+            return None
+        self.searching = True
+        self.search_note = None
+
+        def job():
+            try:
+                found = list(self.browse(self.search_seconds))
+                note = None if found else "ui.classe.join.none_found"
+            except DiscoveryUnavailable:
+                found, note = [], "ui.classe.join.no_discovery"
+            except Exception:  # noqa: BLE001  (a blocked network: typing the address works)
+                found, note = [], "ui.classe.join.search_failed"
+            self._found = (found, note)
+
+        self._found = None
+        threading.Thread(target=job, name="pandore-browse", daemon=True).start()
+        return None
+
+    def pick(self, found) -> None:
+        self._remember()
+        self.values["address"], self.values["code"] = found.url, found.code
+        self.build()
+
+    # ---- joining -------------------------------------------------------------------
+    def _remember(self) -> None:
+        for k, e in self.entries.items():
+            if e.alive():
+                self.values[k] = e.get_text()
+
+    def submit(self):
+        if self.connecting:
+            return None
+        self._remember()
+        url, code_in_url = parse_address(self.values["address"])
+        code = (self.values["code"].strip() or code_in_url or "").upper().replace(" ", "")
+        pseudonym = self.values["pseudonym"]
+        self.error = None
+        self.connecting = True
+        dirs, lang = self.ctx.dirs, self.ctx.lang
+
+        def job():
+            try:
+                previous = Joined.read(dirs, code) if code else None
+                if previous is not None and previous.url == url and previous.pseudonym == pseudonym.strip():
+                    self._result = previous  # the same trainee on the same session: go on where they were
+                else:
+                    self._result = join_session(url, code, pseudonym, dirs)
+            except JoinRefused as e:
+                self._result = e
+            except OSError as e:
+                self._result = JoinRefused("ui.classe.join.error.cannot_keep", reason=e.strerror or str(e))
+
+        del lang
+        self._job = threading.Thread(target=job, name="pandore-join", daemon=True)
+        self._job.start()
+        self.build()
+        return None
+
+    def _joined(self, j: Joined):
+        try:
+            ctl = open_class_play(j, self.ctx.lang, self.ctx.dirs)
+        except ValueError as e:
+            self.error = self.t("ui.classe.join.error.scenario", reason=str(e))
+            self.build()
+            return None
+        return Replace(ClassPlayScene(self.ctx, ctl, notice=self.t("ui.classe.join.welcome", pseudonym=j.pseudonym)))
+
+    def update(self, dt):
+        if self.searching and self._found is not None:
+            self.found, note = self._found
+            self.search_note = self.t(note) if note else None
+            self.searching = False
+            self._remember()
+            self.build()
+        if self.connecting and self._job is not None and not self._job.is_alive():
+            self.connecting = False
+            result, self._result = self._result, None
+            if isinstance(result, Joined):
+                return self._joined(result)
+            if isinstance(result, JoinRefused):
+                self.error = self.t(result.key, **result.values)
+            self._remember()
+            self.build()
+        return None
+
+    def wait(self, seconds: float = 10.0) -> None:
+        """Tests: wait for the background search and join to finish."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            busy = (self.searching and self._found is None) or (self._job is not None and self._job.is_alive())
+            if not busy:
+                return
+            time.sleep(0.02)
+
+    @property
+    def animating(self) -> bool:
+        return self.searching or self.connecting  # keep the loop turning while a thread works
+
+    # ---- layout ---------------------------------------------------------------------
+    def layout(self) -> None:
+        ctx, m = self.ctx, self.ctx.metrics
+        pg = page(ctx, 1100)
+        bh = button_height(ctx)
+        self.pg = pg
+        back = self.t("ui.back")
+        self.button(pygame.Rect(pg.x, pg.y, button_width(ctx, back), bh), back, lambda: Pop(), object_id="#quiet")
+        y = pg.y + bh + m.pad
+        self.head_pos = (pg.x, y)
+        y += ctx.font("h2", "bold").get_linesize() + m.pad
+        col = pg.width // 2 - m.pad * 2
+        # left: the sessions found on the network
+        self.lan_pos = (pg.x, y)
+        ly = y + ctx.font("h3", "bold").get_linesize() + m.pad // 2
+        for f in self.found[:6]:
+            label = self.t("ui.classe.join.found", name=f.name, code=f.code)
+            self.button(pygame.Rect(pg.x, ly, col, bh), label, lambda f=f: self.pick(f), tooltip=f.url)
+            ly += bh + m.pad // 2
+        self.note_pos = (pg.x, ly)
+        ly += (ctx.text(self.search_note or self.t("ui.classe.join.searching"), "body", "text_muted", col).get_height()
+               + m.pad)
+        again = self.t("ui.classe.join.search_again")
+        self.button(pygame.Rect(pg.x, ly, button_width(ctx, again), bh), again, self.search,
+                    enabled=not self.searching)
+        # right: typed by hand, the pseudonym, the notice
+        x = pg.x + pg.width // 2 + m.pad * 2
+        self.form_x, self.form_w = x, col
+        ry = y
+        self.labels = []
+        self.entries = {}
+        for key in ("address", "code", "pseudonym"):
+            text = self.t("class.join.pseudonym") if key == "pseudonym" else self.t(f"ui.classe.join.{key}")
+            self.labels.append((text, (x, ry)))
+            ry += ctx.font("body").get_linesize() + m.pad // 4
+            e = pygame_gui.elements.UITextEntryLine(pygame.Rect(x, ry, col, bh), self.manager,
+                                                    placeholder_text=self.t(f"ui.classe.join.{key}_example"))
+            e.set_text_length_limit({"address": 200, "code": 12, "pseudonym": 32}[key])
+            e.set_text(self.values[key])
+            self.entries[key] = e
+            ry += bh + m.pad
+        self.privacy = ctx.text(self.t("class.join.privacy"), "small", "text_muted", col)
+        self.privacy_pos = (x, ry)
+        ry += self.privacy.get_height() + m.pad
+        label = self.t("ui.classe.join.connecting") if self.connecting else self.t("class.join.submit")
+        self.submit_button = self.button(pygame.Rect(x, ry, max(button_width(ctx, label, style="bold"), m.px(200)), bh),
+                                         label, self.submit, object_id="#primary", enabled=not self.connecting)
+        self.error_pos = (x, ry + bh + m.pad)
+
+    # ---- events ------------------------------------------------------------------------
+    def handle(self, event):
+        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED:  # Enter in a field
+            return self.submit()
+        if event.type == pygame.KEYDOWN and any(e.is_focused for e in self.entries.values()):
+            if event.key == pygame.K_ESCAPE:
+                for e in self.entries.values():
+                    e.unfocus()
+                return None
+            if event.key == pygame.K_TAB:
+                self._next_field(-1 if event.mod & pygame.KMOD_SHIFT else 1)
+            return None  # typing is for the field
+        return super().handle(event)
+
+    def _next_field(self, step: int) -> None:
+        order = list(self.entries.values())
+        now = next(i for i, e in enumerate(order) if e.is_focused)
+        order[now].unfocus()
+        order[(now + step) % len(order)].focus()
+
+    def handle_key(self, event):
+        if event.key in (pygame.K_ESCAPE,):
+            return Pop()
+        return None
+
+    def draw(self, surface: pygame.Surface) -> None:
+        ctx, m = self.ctx, self.ctx.metrics
+        surface.fill(ctx.colour("bg"))
+        surface.blit(ctx.text(self.t("ui.classe.join.title"), "h2", "heading", style="bold"), self.head_pos)
+        surface.blit(ctx.text(self.t("ui.classe.join.lan"), "h3", "heading", style="bold"), self.lan_pos)
+        note = self.search_note if not self.searching else self.t("ui.classe.join.searching")
+        if note or not self.found:
+            surface.blit(ctx.text(note or self.t("ui.classe.join.searching"), "body", "text_muted", self.form_w),
+                         self.note_pos)
+        for text, pos in self.labels:
+            surface.blit(ctx.text(text, "body", "text", self.form_w), pos)
+        surface.blit(self.privacy, self.privacy_pos)
+        if self.error:
+            surface.blit(ctx.text(self.error, "body", "negative", self.form_w), self.error_pos)
+
+
+__all__ = ["ClassController", "ClassDebriefScene", "ClassPlayScene", "DiscoveryUnavailable", "JoinRefused",
+           "JoinScene", "Joined", "OutboxWorker", "join_session", "lan_browse", "open_class_play", "parse_address"]
