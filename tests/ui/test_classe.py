@@ -167,6 +167,7 @@ def test_the_window_keeps_the_choices_while_the_host_is_down_and_sends_them_when
             assert until(pilot, lambda: ctl.worker.waiting == 0, 20)
             assert again.summary()["endings"] == {ctl.state.ending: 1}
             assert pilot.scene.name == "class_debrief"
+            pilot.shot(tmp_path / "debrief.png")
         finally:
             again.stop()
         ctl.close()

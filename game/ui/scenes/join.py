@@ -451,21 +451,21 @@ def open_class_play(joined: Joined, lang: str, dirs) -> ClassController:
     return ClassController(loaded, lang, joined, dirs)
 
 
-def draw_status(ctx, surface: pygame.Surface, ctl: ClassController, right: int, centery: int) -> None:
-    """The session's line, right-aligned at `right` in the top bar: words and colour (never colour alone)."""
+def draw_status(ctx, surface: pygame.Surface, ctl: ClassController, area: pygame.Rect, anchor: str = "midtop") -> None:
+    """The session's line inside `area` (at its `anchor`): words and colour, never colour alone."""
     line = ctl.status_line()
     if line is None:
         return
     text, tone = line
     m = ctx.metrics
     fg = {"ok": "text_muted", "warning": "warning_text", "negative": "negative"}[tone]
-    s = ctx.fit(text, "small", fg, max(80, surface.get_width() // 2), style="semibold" if tone != "ok" else "regular")
+    s = ctx.fit(text, "small", fg, max(80, area.width - m.pad * 3), style="semibold" if tone != "ok" else "regular")
     r = pygame.Rect(0, 0, s.get_width() + m.pad * 2, s.get_height() + m.pad // 2)
-    r.midright = (right, centery)
-    if tone != "ok":
-        pygame.draw.rect(surface, ctx.colour("warning_bg"), r, border_radius=m.radius)
-        pygame.draw.rect(surface, ctx.colour("warning_border" if tone == "warning" else "negative"), r, 1,
-                         border_radius=m.radius)
+    setattr(r, anchor, getattr(area.inflate(-m.pad * 2, -m.pad * 2), anchor))
+    bg = "surface" if tone == "ok" else "warning_bg"
+    border = {"ok": "border", "warning": "warning_border", "negative": "negative"}[tone]
+    pygame.draw.rect(surface, ctx.colour(bg), r, border_radius=m.radius)
+    pygame.draw.rect(surface, ctx.colour(border), r, 1, border_radius=m.radius)
     surface.blit(s, (r.x + m.pad, r.y + m.pad // 4))
 
 
@@ -512,7 +512,7 @@ class ClassPlayScene(PlayScene):
 
     def draw(self, surface: pygame.Surface) -> None:
         super().draw(surface)
-        draw_status(self.ctx, surface, self.ctl, self.left.x + self.bar_title_w, self.bar.centery)
+        draw_status(self.ctx, surface, self.ctl, self.stage)  # over the top of the picture, clear of the text
 
 
 def _class_debrief(ctx, tr, ctl):
@@ -535,8 +535,7 @@ class ClassDebriefScene(DebriefScene):
 
     def draw(self, surface: pygame.Surface) -> None:
         super().draw(surface)
-        m = self.ctx.metrics
-        draw_status(self.ctx, surface, self.ctl, surface.get_width() - m.pad * 2, m.pad * 2)
+        draw_status(self.ctx, surface, self.ctl, surface.get_rect(), "topright")
 
 
 # --------------------------------------------------------------------------------------------
