@@ -413,3 +413,65 @@ def test_the_preview_button_opens_the_live_preview_of_a_chosen_file(make_pilot, 
     pilot.settle()
     assert pilot.scene.name == "preview" and pilot.scene.path == scenario_copy
     assert pilot.scene.ctl is not None  # the same screen as `pandore play FILE --watch`
+
+
+# ---- a restart of the window -------------------------------------------------------------------------
+
+def test_choices_waiting_are_kept_across_a_restart_of_the_window(make_pilot, tmp_path):
+    port = free_port()
+    host = Host(tmp_path / "host-home", port, "tutoriel")
+    again = None
+    try:
+        pilot = make_pilot(lang="en")
+        pilot.app.apply_settings(pilot.app.ctx.settings.with_(language="en"))
+        scene = open_join(pilot, browse=lambda timeout: [])
+        fill(scene, address=f"127.0.0.1:{port}", code=host.info["code"], pseudonym="Sam")
+        submit(pilot, scene, "en")
+        ctl = pilot.scene.ctl
+        play_one(pilot)
+        assert until(pilot, lambda: ctl.worker.waiting == 0)
+        assert host.stop() == 0
+        play_one(pilot)
+        play_one(pilot)
+        assert until(pilot, lambda: ctl.box.status == "reconnecting", 10)
+        assert status(pilot) == "Reconnecting… (2 choice(s) waiting, kept on this computer)"
+        path = [c for c in ctl.pt.choices]
+        ctl.close()  # the window is closed
+        del pilot
+
+        pilot = make_pilot(lang="en")  # opened again, same user folders
+        pilot.app.apply_settings(pilot.app.ctx.settings.with_(language="en"))
+        scene = open_join(pilot, browse=lambda timeout: [])
+        fill(scene, address=f"127.0.0.1:{port}", code=host.info["code"], pseudonym="Sam")
+        submit(pilot, scene, "en")  # the host is still away: the game goes on from what was kept
+        assert pilot.scene.name == "class_play", scene.error
+        ctl = pilot.scene.ctl
+        assert list(ctl.pt.choices) == path and ctl.worker.waiting == 2
+        assert until(pilot, lambda: ctl.box.status == "reconnecting", 10)
+        again = Host(tmp_path / "host-home", port, "--resume", host.info["session"])
+        assert until(pilot, lambda: ctl.worker.waiting == 0, 30)
+        assert again.summary()["choices_made"] == 3
+        assert until(pilot, lambda: status(pilot) == f"Session {host.info['code']} · Sam · choices sent", 10)
+        assert ctl.all_differences == []
+        ctl.close()
+    finally:
+        host.stop()
+        if again is not None:
+            again.stop()
+
+
+def test_a_difference_with_the_host_is_shown_not_hidden(make_pilot, live_host):
+    pilot = make_pilot()
+    scene = open_join(pilot, browse=lambda timeout: [])
+    fill(scene, address=live_host.info["url"], code=live_host.info["code"], pseudonym="Eli")
+    submit(pilot, scene)
+    ctl = pilot.scene.ctl
+    play_one(pilot)
+    assert until(pilot, lambda: ctl.worker.waiting == 0)
+    # the host says something else than the window computed after choice 1
+    host_view = {**ctl._expected(1), "seq": 1, "node": "ailleurs"}
+    ctl.compare(host_view)
+    pilot.step(2)
+    assert status(pilot) == "Écart avec la séance après le choix 1 (node) : signalez-le au ou à la formateur·rice."
+    assert pilot.scene.ctl.status_line()[1] == "negative"
+    ctl.close()

@@ -40,6 +40,7 @@ import pygame_gui
 from game.authoring.files import atomic_write_text
 from game.authoring.loader import load_file
 from game.classroom.outbox import Outbox
+from game.engine import Rejected
 
 from ..controller import Controller
 from ..scene import Pop, Replace, Scene
@@ -266,10 +267,9 @@ class ClassController(Controller):
         self.undo_problem: str | None = None
         self.detached = False  # a local replay after the session's playthrough: not sent
         self._generation = 0
-        for choice in joined.choices:  # a restart of the window: replay what was played
-            nxt = self.pt.choose(choice)
-            if isinstance(nxt, type(self.pt)):
-                self.pt = nxt
+        for choice in joined.choices:  # a restart of the window: replay what was played (the controller plays)
+            if isinstance(Controller.choose(self, choice), Rejected):
+                break  # cannot happen with the host's own text; the host's state then tells the difference
         self.box = Outbox(joined.outbox_file(dirs), joined.api, joined.token, joined.playthrough_id)
         self.worker = OutboxWorker(self.box, self._all_sent) if start_worker else None
         if self.worker is not None:
@@ -302,7 +302,7 @@ class ClassController(Controller):
 
     def choose(self, choice_id: str):
         result = super().choose(choice_id)
-        if self.detached or not hasattr(result, "choice_text"):
+        if self.detached or isinstance(result, Rejected):
             return result
         seq = len(self.pt.choices)
         self.joined.choices = list(self.pt.choices)
