@@ -242,7 +242,7 @@ def test_a_session_found_on_the_lan_is_joined_with_a_click(make_pilot, live_host
     pilot = make_pilot()
     scene = open_join(pilot, browse=browse)
     assert asked == [1.5]
-    label = f"Pandore {live_host.info['code']} — code {live_host.info['code']}"
+    label = f"Pandore {live_host.info['code']} — {live_host.info['url']}"  # the name holds the code already
     pilot.click_text(label)
     assert scene.entries["address"].get_text() == live_host.info["url"]
     assert scene.entries["code"].get_text() == live_host.info["code"]
@@ -415,6 +415,24 @@ def test_the_preview_button_opens_the_live_preview_of_a_chosen_file(make_pilot, 
     assert pilot.scene.ctl is not None  # the same screen as `pandore play FILE --watch`
 
 
+def test_the_preview_file_can_be_typed_without_a_mouse(make_pilot, scenario_copy):
+    import pygame_gui
+
+    from game.ui.scenes.classe import PreviewFileScene
+
+    pilot = make_pilot(lang="en")
+    pilot.app.apply_settings(pilot.app.ctx.settings.with_(language="en"))
+    scene = PreviewFileScene(pilot.app.ctx, folder=scenario_copy.parent)
+    pilot.app._apply(Push(scene))
+    pilot.settle()
+    field = scene.dialog.file_path_text_line
+    field.set_text(str(scenario_copy))
+    pilot.post(pygame_gui.UI_TEXT_ENTRY_FINISHED, text=str(scenario_copy), ui_element=field)
+    pilot.step(2)
+    pilot.settle()
+    assert pilot.scene.name == "preview" and pilot.scene.path == scenario_copy
+
+
 # ---- a restart of the window -------------------------------------------------------------------------
 
 def test_choices_waiting_are_kept_across_a_restart_of_the_window(make_pilot, tmp_path):
@@ -475,3 +493,28 @@ def test_a_difference_with_the_host_is_shown_not_hidden(make_pilot, live_host):
     assert status(pilot) == "Écart avec la séance après le choix 1 (node) : signalez-le au ou à la formateur·rice."
     assert pilot.scene.ctl.status_line()[1] == "negative"
     ctl.close()
+
+
+def test_the_join_form_by_keyboard_only(make_pilot, live_host):
+    """Typed with the keyboard: the first field has the keyboard, Tab goes to the next, Enter joins."""
+    pilot = make_pilot()
+    scene = open_join(pilot, browse=lambda timeout: [])
+    assert scene.entries["address"].is_focused
+
+    def type_text(text: str) -> None:
+        for ch in text:
+            pilot.post(pygame.TEXTINPUT, text=ch)
+        pilot.step(2)
+
+    type_text(live_host.info["url"].removeprefix("http://"))
+    pilot.key(pygame.K_TAB)
+    assert scene.entries["code"].is_focused
+    type_text(live_host.info["code"].lower())
+    pilot.key(pygame.K_TAB)
+    type_text("Yan")
+    assert [scene.entries[k].get_text() for k in ("code", "pseudonym")] == [live_host.info["code"].lower(), "Yan"]
+    pilot.key(pygame.K_RETURN)
+    scene.wait()
+    pilot.settle()
+    assert pilot.scene.name == "class_play", scene.error
+    pilot.scene.ctl.close()

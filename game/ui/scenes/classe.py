@@ -5,6 +5,7 @@
 that scenario. `PreviewFileScene` asks for a scenario file (pygame_gui's
 file dialog, opened in the trainer's scenarios folder, else their home) and
 opens the live preview of it: the same screen as `pandore play FILE --watch`.
+Without a mouse, a path typed in the dialog's field then Enter opens it.
 """
 
 from __future__ import annotations
@@ -133,6 +134,11 @@ class PreviewFileScene(Scene):
             return self.open(Path(event.text))
         if event.type == pygame_gui.UI_WINDOW_CLOSE and event.ui_element is self.dialog:
             return Pop()
+        if (event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and self.dialog is not None
+                and event.ui_element is self.dialog.file_path_text_line):
+            typed = Path(event.text).expanduser()
+            if typed.is_file():  # keyboard only: a path typed, then Enter, opens it
+                return self.open(typed)
         if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
             return Pop()
         return super().handle(event)

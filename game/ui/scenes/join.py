@@ -679,7 +679,8 @@ class JoinScene(Scene):
         self.lan_pos = (pg.x, y)
         ly = y + ctx.font("h3", "bold").get_linesize() + m.pad // 2
         for f in self.found[:6]:
-            label = self.t("ui.classe.join.found", name=f.name, code=f.code)
+            label = (self.t("ui.classe.join.found_at", name=f.name, url=f.url) if f.code in f.name
+                     else self.t("ui.classe.join.found", name=f.name, code=f.code))
             self.button(pygame.Rect(pg.x, ly, col, bh), label, lambda f=f: self.pick(f), tooltip=f.url)
             ly += bh + m.pad // 2
         self.note_pos = (pg.x, ly)
@@ -711,29 +712,41 @@ class JoinScene(Scene):
         self.submit_button = self.button(pygame.Rect(x, ry, max(button_width(ctx, label, style="bold"), m.px(200)), bh),
                                          label, self.submit, object_id="#primary", enabled=not self.connecting)
         self.error_pos = (x, ry + bh + m.pad)
+        if not self.found and not self.connecting and self.focus < 0:
+            # nothing to pick on the network: the keyboard goes to the first field left empty
+            self.type_in(next((k for k, v in self.values.items() if not v.strip()), "pseudonym"))
 
     # ---- events ------------------------------------------------------------------------
     def handle(self, event):
         if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED:  # Enter in a field
             return self.submit()
         if event.type == pygame.KEYDOWN and any(e.is_focused for e in self.entries.values()):
-            if event.key == pygame.K_ESCAPE:
-                for e in self.entries.values():
-                    e.unfocus()
+            if event.key == pygame.K_ESCAPE:  # leave the fields: Tab and arrows then go over the buttons
+                self.manager.set_focus_set(None)
+                self.focus = len(self.focusables) - 1
                 return None
             if event.key == pygame.K_TAB:
                 self._next_field(-1 if event.mod & pygame.KMOD_SHIFT else 1)
             return None  # typing is for the field
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_TAB and not event.mod & pygame.KMOD_SHIFT \
+                and self.focusables and self.focus == len(self.focusables) - 1:
+            self.type_in("address")  # after the last button, the fields
+            return None
         return super().handle(event)
 
     def _next_field(self, step: int) -> None:
         order = list(self.entries.values())
         now = next(i for i, e in enumerate(order) if e.is_focused)
-        order[now].unfocus()
-        order[(now + step) % len(order)].focus()
+        self.type_in(list(self.entries)[(now + step) % len(order)])
+
+    def type_in(self, key: str) -> None:
+        """Give the keyboard to the field `key` (address, code, pseudonym)."""
+        self.manager.set_focus_set(self.entries[key])
+        self.focus = -1
+        self.dirty = True
 
     def handle_key(self, event):
-        if event.key in (pygame.K_ESCAPE,):
+        if event.key == pygame.K_ESCAPE:
             return Pop()
         return None
 
