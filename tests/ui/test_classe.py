@@ -343,6 +343,16 @@ def test_hosting_shows_the_code_the_address_a_qr_code_and_the_trainees(make_pilo
         kept = ClassSession.open(Store(), scene.resume)
         assert kept is not None and len(kept.players) == 1 and kept.summary()["participants"] == 1
         kept.store.close()
+        # and resumed from the window: the same code, the trainee still there
+        code = kept.row.code
+        pilot.click_text("Reprendre la séance")
+        assert scene.host is not None and scene.code == code
+        assert until(pilot, lambda: scene.participants == 1, 5)
+        token = r.json()["token"]
+        again = httpx.get(f"{scene.join_url.replace('/j/', '/api/v1/sessions/')}/scenario",
+                          headers={"Authorization": f"Bearer {token}"}, timeout=5, trust_env=False)
+        assert again.status_code == 200  # the same tokens
+        scene.stop()
     finally:
         if scene.host is not None:
             scene.host.stop()
@@ -518,3 +528,43 @@ def test_the_join_form_by_keyboard_only(make_pilot, live_host):
     pilot.settle()
     assert pilot.scene.name == "class_play", scene.error
     pilot.scene.ctl.close()
+
+
+def test_the_trainers_pause_and_hold_stop_choosing_as_on_the_browser(make_pilot, live_host):
+    pilot = make_pilot()
+    scene = open_join(pilot, browse=lambda timeout: [])
+    fill(scene, address=live_host.info["url"], code=live_host.info["code"], pseudonym="Ada")
+    submit(pilot, scene)
+    ctl = pilot.scene.ctl
+    api = f"{live_host.info['url']}/api/v1/sessions/{live_host.info['code']}"
+    trainer = {"Authorization": f"Bearer {live_host.info['trainer_token']}"}
+
+    def control(**body):
+        r = httpx.post(f"{api}/control", json=body, headers=trainer, trust_env=False)
+        assert r.status_code == 200, r.text
+
+    control(action="hold", node=ctl.state.node)
+    try:
+        assert until(pilot, lambda: ctl.remote_state == "held")
+        assert status(pilot) == ("La classe est en attente à cette étape : attendez le signal du ou de la "
+                                 "formateur·rice.")
+        pilot.key(pygame.K_1)
+        assert ctl.turn == 0 and pilot.scene.notice == ("Le ou la formateur·rice a mis la classe en attente à cette "
+                                                        "étape : attendez son signal puis choisissez à nouveau.")
+    finally:
+        control(action="release")
+    assert until(pilot, lambda: ctl.remote_state == "running")
+    play_one(pilot)
+    assert until(pilot, lambda: ctl.worker.waiting == 0)
+    control(action="pause")
+    try:
+        assert until(pilot, lambda: ctl.remote_state == "paused")
+        assert status(pilot) == "Le ou la formateur·rice a mis la séance en pause."
+        pilot.key(pygame.K_1)
+        assert ctl.turn == 1 and pilot.scene.notice.startswith("La séance est en pause : votre choix n'a pas été")
+    finally:
+        control(action="resume")
+    assert until(pilot, lambda: ctl.remote_state == "running")
+    play_one(pilot)
+    assert until(pilot, lambda: ctl.worker.waiting == 0) and ctl.all_differences == []
+    ctl.close()

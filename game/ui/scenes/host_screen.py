@@ -44,8 +44,8 @@ class BackgroundHost:
     """One classroom session served by uvicorn in a daemon thread of this process."""
 
     def __init__(self, session, bind: str = "0.0.0.0", port: int = DEFAULT_PORT):
-        from game.classroom.host import address, announce, bind_socket
         from game.classroom.app import create_app
+        from game.classroom.host import address, announce, bind_socket
 
         self.session = session
         try:
@@ -64,7 +64,18 @@ class BackgroundHost:
         self.failure: str | None = None
         self.thread = threading.Thread(target=self._serve, name="pandore-host", daemon=True)
         self.thread.start()
-        self.announced = announce(session, bind, self.port)
+        # zeroconf's registration probes the network for a second or two: never on the window's thread
+        self.announced = None
+        self.announcing = True
+
+        def announce_now() -> None:
+            try:
+                self.announced = announce(session, bind, self.port)
+            finally:
+                self.announcing = False
+
+        self._announcer = threading.Thread(target=announce_now, name="pandore-announce", daemon=True)
+        self._announcer.start()
 
     @property
     def port(self) -> int:
@@ -98,6 +109,7 @@ class BackgroundHost:
         self.app.state.stopping = True  # open event streams end, so the stop is prompt
         self.server.should_exit = True
         self.thread.join(5)
+        self._announcer.join(5)
         if self.announced is not None:
             try:
                 self.announced[0].unregister_service(self.announced[1])
@@ -185,11 +197,12 @@ class HostScene(Scene):
         self._start()
 
     def _start(self, port: int | None = None) -> None:
-        self.error = None
+        self.error = self.error_key = None
         try:
             self.host = start_host(self.scenario_path, self.resume, self.bind, self.port if port is None else port)
         except HostError as e:
             self.host = None
+            self.error_key = e.key
             self.error = self.t(f"ui.classe.host.error.{e.key}", **e.values)
             return
         if not self.host.wait_ready():
@@ -215,8 +228,9 @@ class HostScene(Scene):
             return
         self._polled = time.monotonic()
         s = self.host.summary()
-        if (s["participants"], s["choices_made"]) != (self.participants, self.choices_made):
-            self.participants, self.choices_made = s["participants"], s["choices_made"]
+        seen = (s["participants"], s["choices_made"], self.host.announcing)
+        if seen != (self.participants, self.choices_made, getattr(self, "_announcing", None)):
+            self.participants, self.choices_made, self._announcing = seen
             self.dirty = True
         if not self.host.running and not self.stopped:
             self.error = self.t("ui.classe.host.error.cannot_start", reason=self.host.failure or "uvicorn")
@@ -236,10 +250,13 @@ class HostScene(Scene):
         if self.host is None:
             label = self.t("ui.back")
             self.button(pygame.Rect(pg.x, pg.y, button_width(ctx, label), bh), label, self.leave, object_id="#quiet")
-            if self.error and not self.stopped:
-                retry = self.t("ui.classe.host.other_port")
-                self.button(pygame.Rect(pg.x, pg.y + bh * 5, button_width(ctx, retry, style="bold"), bh), retry,
-                            self.other_port, object_id="#primary")
+            if self.error:
+                again = self.t("ui.classe.host.resume") if self.stopped else self.t("ui.classe.host.other_port")
+                action = self.restart if self.stopped else self.other_port
+                y = pg.y + bh + m.pad * 3 + ctx.font("h2", "bold").get_linesize() + \
+                    ctx.text(self.error, "body", "text", pg.width).get_height() + m.pad * 2
+                self.button(pygame.Rect(pg.x, y, button_width(ctx, again, style="bold"), bh), again, action,
+                            object_id="#primary")
                 self.focus = len(self.focusables) - 1
             return
         label = self.t("ui.classe.host.stop")
@@ -261,6 +278,7 @@ class HostScene(Scene):
         if self.host is not None:
             self.stopped = True
             self.session_id = self.host.session.row.id
+            self.host_port = self.host.port
             self.host.stop()
             self.host = None
             self.error = self.t("ui.classe.host.stopped", session=self.session_id)
@@ -268,6 +286,15 @@ class HostScene(Scene):
 
     def other_port(self):
         self._start(port=0)
+        self.build()
+        return None
+
+    def restart(self):
+        """The stopped session again: same code, same tokens, its trainees where they were."""
+        self.stopped = False
+        self._start(port=self.host_port)
+        if self.error_key == "port_taken":
+            self._start(port=0)  # the port was taken meanwhile: the join address changes, said on screen
         self.build()
         return None
 
@@ -320,7 +347,8 @@ class HostScene(Scene):
         s = ctx.text(count, "h3", "heading", text_w)
         surface.blit(s, (pg.x, y))
         y += s.get_height() + m.pad
-        lan = "ui.classe.host.lan_on" if self.host.announced is not None else "ui.classe.host.lan_off"
+        lan = ("ui.classe.host.lan_on" if self.host.announced is not None else
+               "ui.classe.host.lan_pending" if self.host.announcing else "ui.classe.host.lan_off")
         s = ctx.text(self.t(lan), "small", "text_muted", text_w)
         surface.blit(s, (pg.x, y))
         y += s.get_height() + m.pad // 2

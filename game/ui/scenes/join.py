@@ -17,7 +17,11 @@ block discovery are common in schools: the address and the code can always
 be typed.
 
 Undo follows the trainer's setting: the host is asked first (POST /undo),
-and the window undoes only when the host did.
+and the window undoes only when the host did. The trainer's pause, or the
+class held at the trainee's step, stops choosing as on the browser's pages
+(with the same words); when the host has not answered lately, the window
+plays on and the outbox keeps the choices. After the session's end, play
+goes on here and is said not to be sent.
 """
 
 from __future__ import annotations
@@ -265,6 +269,7 @@ class ClassController(Controller):
         self.differences: list[tuple[int, dict, dict]] = []  # (seq, window, host)
         self.remote: dict | None = None  # the host's last word: {state, node, undo, playthrough}
         self.undo_problem: str | None = None
+        self.remote_at = 0.0
         self.detached = False  # a local replay after the session's playthrough: not sent
         self._generation = 0
         for choice in joined.choices:  # a restart of the window: replay what was played (the controller plays)
@@ -301,7 +306,10 @@ class ClassController(Controller):
             pass  # the outbox file still holds what waits; play goes on
 
     def choose(self, choice_id: str):
+        ended = self.remote_state == "ended"
         result = super().choose(choice_id)
+        if ended:
+            self.detached = True  # the host records nothing more: the game goes on here, said as such
         if self.detached or isinstance(result, Rejected):
             return result
         seq = len(self.pt.choices)
@@ -380,6 +388,7 @@ class ClassController(Controller):
                             continue
             except (httpx.HTTPError, ValueError):
                 continue
+            self.remote_at = time.monotonic()
             if gen == self._generation:
                 self.remote = body
                 self.compare(body.get("playthrough") or {})
@@ -401,6 +410,25 @@ class ClassController(Controller):
             self.differences.append(diff)
 
     @property
+    def remote_state(self) -> str | None:
+        """The session's state as the host said it lately (None when it has not answered for a while)."""
+        if self.remote is None or time.monotonic() - self.remote_at > 3 * STATUS_SECONDS:
+            return None
+        return self.remote.get("state")
+
+    def blocked(self) -> str | None:
+        """Why a choice cannot be made now, as the browser's page says it: the trainer's pause, or the
+        class held at this step (the key of the words); None when it can."""
+        state = self.remote_state
+        if self.detached or state is None:
+            return None
+        if state == "paused":
+            return "class.notice.paused"
+        if state == "held" and self.remote.get("node") == self.state.node:
+            return "class.notice.held"
+        return None
+
+    @property
     def all_differences(self) -> list[tuple[int, dict, dict]]:
         return self.box.mismatches + [d for d in self.differences if d not in self.box.mismatches]
 
@@ -415,18 +443,18 @@ class ClassController(Controller):
         if self.box.refused:
             seq, status, body = self.box.refused[-1]
             return t("ui.classe.play.refused", n=seq, reason=body.get("message", status)), "negative"
+        state = self.remote_state
+        if state == "ended":
+            return t("ui.classe.play.ended"), "warning"
         if self.detached:
             return t("ui.classe.play.detached"), "warning"
+        if state == "paused":
+            return t("ui.classe.play.paused"), "warning"
+        if state == "held" and self.remote.get("node") == self.state.node:
+            return t("ui.classe.play.held"), "warning"
         waiting = self.worker.waiting if self.worker is not None else len(self.box.pending)
         if waiting and self.box.status == "reconnecting":
             return t("ui.classe.play.reconnecting", n=waiting), "warning"
-        state = (self.remote or {}).get("state")
-        if state == "paused":
-            return t("ui.classe.play.paused"), "warning"
-        if state == "held":
-            return t("ui.classe.play.held"), "warning"
-        if state == "ended":
-            return t("ui.classe.play.ended"), "warning"
         if waiting:
             return t("ui.classe.play.sending", n=waiting), "ok"
         return t("ui.classe.play.connected", code=self.joined.code, pseudonym=self.joined.pseudonym), "ok"
@@ -484,6 +512,13 @@ class ClassPlayScene(PlayScene):
             self._said = line
             self.build()  # the undo button follows the trainer's setting
         return super().update(dt)
+
+    def choose(self, choice_id: str):
+        why = self.ctl.blocked()
+        if why is not None:  # the trainer's hold or pause: nothing is chosen, as on the browser's page
+            self.set_notice(self.t(why))
+            return None
+        return super().choose(choice_id)
 
     def undo(self):
         if self.ctl.undo():
