@@ -313,7 +313,8 @@ class HostScene(Scene):
         pg = self.pg
         if self.host is None:
             y = pg.y + button_height(ctx) + m.pad * 2
-            surface.blit(ctx.text(self.t("ui.classe.host.title"), "h2", "heading", style="bold"), (pg.x, y))
+            head = "ui.classe.host.title_stopped" if self.stopped else "ui.classe.host.title_failed"
+            surface.blit(ctx.text(self.t(head), "h2", "heading", style="bold"), (pg.x, y))
             y += ctx.font("h2", "bold").get_linesize() + m.pad
             key = "text" if self.stopped else "negative"
             surface.blit(ctx.text(self.error or "", "body", key, pg.width), (pg.x, y))

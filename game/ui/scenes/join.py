@@ -724,6 +724,7 @@ class JoinScene(Scene):
         again = self.t("ui.classe.join.search_again")
         self.button(pygame.Rect(pg.x, ly, button_width(ctx, again), bh), again, self.search,
                     enabled=not self.searching)
+        left_free = (pg.x, ly + bh + m.pad * 2)
         # right: typed by hand, the pseudonym, the notice
         x = pg.x + pg.width // 2 + m.pad * 2
         self.form_x, self.form_w = x, col
@@ -747,6 +748,8 @@ class JoinScene(Scene):
         self.submit_button = self.button(pygame.Rect(x, ry, max(button_width(ctx, label, style="bold"), m.px(200)), bh),
                                          label, self.submit, object_id="#primary", enabled=not self.connecting)
         self.error_pos = (x, ry + bh + m.pad)
+        if self.error and self.error_pos[1] + ctx.text(self.error, "body", "negative", col).get_height() > ctx.size[1]:
+            self.error_pos = left_free  # large text on a small screen: where there is room, still in sight
         if not self.found and not self.connecting and self.focus < 0:
             # nothing to pick on the network: the keyboard goes to the first field left empty
             self.type_in(next((k for k, v in self.values.items() if not v.strip()), "pseudonym"))
