@@ -168,6 +168,8 @@ def test_the_window_keeps_the_choices_while_the_host_is_down_and_sends_them_when
             assert again.summary()["endings"] == {ctl.state.ending: 1}
             assert pilot.scene.name == "class_debrief"
             pilot.shot(tmp_path / "debrief.png")
+            # all sent and the host agrees: the window's threads end by themselves
+            assert until(pilot, lambda: not ctl.worker.thread.is_alive() and not ctl._status_thread.is_alive(), 15)
         finally:
             again.stop()
         ctl.close()

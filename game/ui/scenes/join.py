@@ -209,9 +209,11 @@ def join_session(url: str, code: str, pseudonym: str, dirs) -> Joined:
 class OutboxWorker:
     """Owns the outbox in a background thread: the window hands it choices and never waits on the network."""
 
-    def __init__(self, box: Outbox, on_sent: Callable[[], None] | None = None):
+    def __init__(self, box: Outbox, on_sent: Callable[[], None] | None = None,
+                 done: Callable[[], bool] | None = None):
         self.box = box
         self.on_sent = on_sent
+        self.done = done  # True when no choice can come any more: the thread ends once all is sent
         self.queue: queue.Queue = queue.Queue()
         self.wake = threading.Event()
         self.stop_event = threading.Event()
@@ -248,6 +250,8 @@ class OutboxWorker:
             ok = self.box.flush()
             if ok and self.on_sent is not None:
                 self.on_sent()
+            if ok and self.done is not None and self.done() and not self.queue.qsize():
+                return
             delay = first if ok else min(longest, delay * 2)
             self.wake.wait(delay if self.box.pending else 1.0)
             self.wake.clear()
@@ -276,7 +280,8 @@ class ClassController(Controller):
             if isinstance(Controller.choose(self, choice), Rejected):
                 break  # cannot happen with the host's own text; the host's state then tells the difference
         self.box = Outbox(joined.outbox_file(dirs), joined.api, joined.token, joined.playthrough_id)
-        self.worker = OutboxWorker(self.box, self._all_sent) if start_worker else None
+        self.worker = OutboxWorker(self.box, self._all_sent, done=lambda: self.finished or self.detached) \
+            if start_worker else None
         if self.worker is not None:
             queued = {p.seq for p in self.box.pending}
             for seq in range(joined.acked + 1, len(self.pt.choices) + 1):
@@ -370,9 +375,17 @@ class ClassController(Controller):
         super().restart()
 
     # ---- what the host says -------------------------------------------------------
+    @property
+    def settled(self) -> bool:
+        """The playthrough is over here and on the host, nothing waits: nothing more to send or to read."""
+        waiting = self.worker.waiting if self.worker is not None else len(self.box.pending)
+        seq = ((self.remote or {}).get("playthrough") or {}).get("seq")
+        return (self.finished or self.detached) and not waiting and (self.detached or seq == len(self.pt.choices))
+
     def _watch(self) -> None:
-        """Read the host's view of this playthrough every few seconds (the first event of /stream)."""
-        while not self._stop_status.wait(STATUS_SECONDS if self.remote is not None else 0.2):
+        """Read the host's view of this playthrough every few seconds (the first event of /stream),
+        until the playthrough is settled."""
+        while not self.settled and not self._stop_status.wait(STATUS_SECONDS if self.remote is not None else 0.2):
             gen = self._generation
             try:
                 with httpx.Client(timeout=TIMEOUT, trust_env=False) as c:
@@ -505,11 +518,16 @@ class ClassPlayScene(PlayScene):
     def __init__(self, ctx, controller: ClassController, notice: str | None = None):
         super().__init__(ctx, controller, notice)
         self._said = controller.status_line()
+        self._undo = controller.can_undo
 
     def update(self, dt):
         line = self.ctl.status_line()
         if line != self._said:
             self._said = line
+            self.dirty = True
+        if self.ctl.can_undo != self._undo:
+            self._undo = self.ctl.can_undo
+            self.fresh = False
             self.build()  # the undo button follows the trainer's setting
         return super().update(dt)
 
@@ -665,6 +683,8 @@ class JoinScene(Scene):
             self.error = self.t("ui.classe.join.error.scenario", reason=str(e))
             self.build()
             return None
+        if ctl.finished:  # joined again after the ending: the debrief, and whatever still waits is sent
+            return Replace(ClassDebriefScene(self.ctx, ctl))
         return Replace(ClassPlayScene(self.ctx, ctl, notice=self.t("ui.classe.join.welcome", pseudonym=j.pseudonym)))
 
     def update(self, dt):
