@@ -570,3 +570,40 @@ def test_the_trainers_pause_and_hold_stop_choosing_as_on_the_browser(make_pilot,
     play_one(pilot)
     assert until(pilot, lambda: ctl.worker.waiting == 0) and ctl.all_differences == []
     ctl.close()
+
+
+def test_a_choice_played_but_never_handed_to_the_outbox_is_sent_after_a_restart(make_pilot, tmp_path):
+    """The window stopped between keeping what was played and writing the outbox: the log says more than
+    the outbox and the host; joining again sends what is missing."""
+    port = free_port()
+    host = Host(tmp_path / "host-home", port, "tutoriel")
+    try:
+        pilot = make_pilot()
+        scene = open_join(pilot, browse=lambda timeout: [])
+        fill(scene, address=f"127.0.0.1:{port}", code=host.info["code"], pseudonym="Rio")
+        submit(pilot, scene)
+        ctl = pilot.scene.ctl
+        play_one(pilot)
+        play_one(pilot)
+        assert until(pilot, lambda: ctl.worker.waiting == 0)
+        ctl.close()
+        # as if the window had stopped just after a third choice was kept, before the outbox had it
+        from game.ui.scenes.join import Joined
+
+        j = Joined.read(pilot.app.dirs, host.info["code"])
+        assert j.acked == 2
+        third = next(c.id for c in ctl.view_at(-1).choices if c.available)
+        j.choices = j.choices + [third]
+        j.save(pilot.app.dirs)
+        del pilot
+        pilot = make_pilot()
+        scene = open_join(pilot, browse=lambda timeout: [])
+        fill(scene, address=f"127.0.0.1:{port}", code=host.info["code"], pseudonym="Rio")
+        submit(pilot, scene)
+        ctl = pilot.scene.ctl
+        assert ctl.turn == 3
+        assert until(pilot, lambda: ctl.worker.waiting == 0)
+        assert host.summary()["choices_made"] == 3 and ctl.all_differences == []
+        ctl.close()
+    finally:
+        host.stop()

@@ -18,9 +18,10 @@ import pygame_gui
 
 from ..scene import Pop, Push, Replace, Scene
 from . import button_height, button_width, page
-from .host_screen import HostScene
-from .join import JoinScene
 from .picker import PickerScene
+
+# The hosting and joining screens bring httpx (and, on use, FastAPI and uvicorn): imported when one is
+# opened, so the title screen appears as fast as before.
 
 SCENARIO_SUFFIXES = {".yaml", ".yml"}
 
@@ -54,6 +55,8 @@ class ClasseScene(Scene):
         return Push(HostPickerScene(self.ctx))
 
     def join(self):
+        from .join import JoinScene
+
         return Push(JoinScene(self.ctx))
 
     def preview(self):
@@ -79,6 +82,8 @@ class HostPickerScene(PickerScene):
     def _open(self, card):
         if not card.loaded.ok:
             return super()._open(card)
+        from .host_screen import HostScene
+
         return Replace(HostScene(self.ctx, card.loaded.path))
 
     def draw(self, surface: pygame.Surface) -> None:

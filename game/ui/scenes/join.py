@@ -276,17 +276,20 @@ class ClassController(Controller):
         self.remote_at = 0.0
         self.detached = False  # a local replay after the session's playthrough: not sent
         self._generation = 0
+        self._keep_lock = threading.Lock()
         for choice in joined.choices:  # a restart of the window: replay what was played (the controller plays)
             if isinstance(Controller.choose(self, choice), Rejected):
                 break  # cannot happen with the host's own text; the host's state then tells the difference
         self.box = Outbox(joined.outbox_file(dirs), joined.api, joined.token, joined.playthrough_id)
         self.worker = OutboxWorker(self.box, self._all_sent, done=lambda: self.finished or self.detached) \
             if start_worker else None
+        self._handed = joined.acked  # the last seq handed to the outbox
         if self.worker is not None:
             queued = {p.seq for p in self.box.pending}
             for seq in range(joined.acked + 1, len(self.pt.choices) + 1):
                 if seq not in queued:  # played but never handed to the outbox (the window stopped between)
                     self.worker.put(seq, self.pt.choices[seq - 1], self._expected(seq))
+            self._handed = len(self.pt.choices)
             self.worker.start()
         self._stop_status = threading.Event()
         self._status_thread = threading.Thread(target=self._watch, name="pandore-class-status", daemon=True)
@@ -298,17 +301,20 @@ class ClassController(Controller):
         return {"node": st.node, "ending": st.ending, "gauges": dict(st.gauges), "variables": dict(st.variables)}
 
     def _all_sent(self) -> None:
+        """(The outbox's thread.) Everything handed over is acknowledged: remember up to where."""
+        handed = self._handed  # read first: a choice handed after this is still in the queue below
         if not self.box.pending and self.worker is not None and not self.worker.queue.qsize():
-            acked = len(self.pt.choices)
-            if acked != self.joined.acked:
-                self.joined.acked = acked
+            if handed != self.joined.acked:
+                self.joined.acked = handed
                 self._keep()
 
     def _keep(self) -> None:
-        try:
-            self.joined.save(self.dirs)
-        except OSError:
-            pass  # the outbox file still holds what waits; play goes on
+        """Write what was played (both threads write it: one at a time, each with the values of now)."""
+        with self._keep_lock:
+            try:
+                self.joined.save(self.dirs)
+            except OSError:
+                pass  # the outbox file still holds what waits; play goes on
 
     def choose(self, choice_id: str):
         ended = self.remote_state == "ended"
@@ -323,6 +329,7 @@ class ClassController(Controller):
         self._generation += 1
         if self.worker is not None:
             self.worker.put(seq, choice_id, self._expected(seq))
+            self._handed = seq
         return result
 
     @property
@@ -357,7 +364,7 @@ class ClassController(Controller):
         self._generation += 1
         super().undo()
         self.joined.choices = list(self.pt.choices)
-        self.joined.acked = len(self.pt.choices)
+        self.joined.acked = self._handed = len(self.pt.choices)
         self._keep()
         try:
             host = r.json()
