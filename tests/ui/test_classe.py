@@ -302,13 +302,26 @@ def test_undo_follows_the_trainers_setting(make_pilot, live_host):
 
 # ---- hosting from the window ---------------------------------------------------------------------------
 
-def test_hosting_shows_the_code_the_address_a_qr_code_and_the_trainees(make_pilot, tmp_path):
+def test_hosting_shows_the_code_the_address_a_qr_code_and_the_trainees(make_pilot, tmp_path, monkeypatch):
+    from game.ui.scenes import host_screen
     from game.ui.scenes.host_screen import HostScene, qr_surface
+
+    # the window hosts on every interface, port 8765; a test keeps to loopback and a free port
+    monkeypatch.setattr(host_screen, "DEFAULT_BIND", "127.0.0.1")
+    monkeypatch.setattr(host_screen, "DEFAULT_PORT", 0)
 
     pilot = make_pilot()
     pilot.click_text("Classe")
     pilot.click_text("Animer une séance")
     assert pilot.scene.name == "host_picker"
+    hosts = [b for b in pilot.buttons() if b.text == "Animer"]
+    assert hosts and not [b for b in pilot.buttons() if b.text == "Découvrir"]
+    pilot.click(hosts[0].get_abs_rect().center)  # the first card's scenario, hosted from the window
+    assert pilot.scene.name == "host" and pilot.scene.error is None and pilot.scene.code
+    assert pilot.scene.join_url.startswith("http://127.0.0.1:")
+    pilot.scene.stop()
+    pilot.key(pygame.K_ESCAPE)
+    assert pilot.scene.name == "classe"
     scene = HostScene(pilot.app.ctx, library.resolve("tutoriel", "fr"), bind="127.0.0.1", port=0)
     pilot.app._apply(Push(scene))
     pilot.settle()

@@ -79,6 +79,13 @@ class HostPickerScene(PickerScene):
 
     name = "host_picker"
 
+    def layout(self) -> None:
+        super().layout()
+        choose, host = self.t("ui.picker.choose"), self.t("ui.classe.host.pick_button")
+        for b in self.actions:  # each card's button says what it does here: host it
+            if getattr(b, "text", None) == choose:
+                b.set_text(host)
+
     def _open(self, card):
         if not card.loaded.ok:
             return super()._open(card)

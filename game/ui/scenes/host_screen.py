@@ -28,7 +28,8 @@ import pygame
 from ..scene import Pop, Push, Scene
 from . import button_height, button_width, draw_panel, page, panel_rect
 
-DEFAULT_PORT = 8765
+DEFAULT_PORT = 8765  # as `pandore host`
+DEFAULT_BIND = "0.0.0.0"  # every interface: the trainees' laptops and phones reach it on the LAN
 POLL_SECONDS = 1.0
 
 
@@ -185,9 +186,11 @@ class HostScene(Scene):
     name = "host"
 
     def __init__(self, ctx, scenario_path: str | Path | None = None, resume: str | None = None,
-                 bind: str = "0.0.0.0", port: int = DEFAULT_PORT):
+                 bind: str | None = None, port: int | None = None):
         super().__init__(ctx)
-        self.scenario_path, self.resume, self.bind, self.port = scenario_path, resume, bind, port
+        self.scenario_path, self.resume = scenario_path, resume
+        self.bind = DEFAULT_BIND if bind is None else bind
+        self.port = DEFAULT_PORT if port is None else port
         self.host: BackgroundHost | None = None
         self.error: str | None = None
         self.stopped = False
