@@ -620,3 +620,76 @@ def test_a_choice_played_but_never_handed_to_the_outbox_is_sent_after_a_restart(
         ctl.close()
     finally:
         host.stop()
+
+
+def test_a_host_resumed_on_another_port_is_joined_again_as_the_same_trainee(make_pilot, tmp_path):
+    host = Host(tmp_path / "host-home", free_port(), "tutoriel")
+    again = None
+    try:
+        pilot = make_pilot()
+        scene = open_join(pilot, browse=lambda timeout: [])
+        fill(scene, address=host.info["url"], code=host.info["code"], pseudonym="Ines")
+        submit(pilot, scene)
+        ctl = pilot.scene.ctl
+        play_one(pilot)
+        assert until(pilot, lambda: ctl.worker.waiting == 0)
+        assert host.stop() == 0
+        play_one(pilot)  # kept while the host is away
+        ctl.close()
+        again = Host(tmp_path / "host-home", free_port(), "--resume", host.info["session"])  # a new port
+        assert again.info["code"] == host.info["code"] and again.info["url"] != host.info["url"]
+        pilot = make_pilot()
+        scene = open_join(pilot, browse=lambda timeout: [])
+        fill(scene, address=again.info["url"], code=host.info["code"], pseudonym="Ines")
+        submit(pilot, scene)
+        ctl = pilot.scene.ctl
+        assert ctl.turn == 2 and ctl.joined.url == again.info["url"]
+        assert until(pilot, lambda: ctl.worker.waiting == 0, 20)
+        s = again.summary()
+        assert s["participants"] == 1 and s["choices_made"] == 2  # the same trainee, no second one
+        ctl.close()
+    finally:
+        host.stop()
+        if again is not None:
+            again.stop()
+
+
+def test_kept_sessions_are_listed_and_resumed_from_the_window(make_pilot, monkeypatch):
+    from game.ui.scenes import host_screen
+    from game.ui.scenes.host_screen import HostScene
+
+    monkeypatch.setattr(host_screen, "DEFAULT_BIND", "127.0.0.1")
+    monkeypatch.setattr(host_screen, "DEFAULT_PORT", 0)
+    pilot = make_pilot()
+    pilot.click_text("Classe")
+    pilot.click_text("Reprendre une séance")
+    assert pilot.scene.name == "kept_sessions"
+    assert pilot.scene.rows == []
+    pilot.key(pygame.K_ESCAPE)
+    first = HostScene(pilot.app.ctx, library.resolve("tutoriel", "fr"))
+    code = first.code
+    first.stop()
+    pilot.click_text("Reprendre une séance")
+    rows = [b.text for b in pilot.buttons() if b.text.startswith(code)]
+    assert len(rows) == 1 and "tutoriel" in rows[0] and "0 participant·es, 0 choix" in rows[0]
+    pilot.click_text(rows[0])
+    assert pilot.scene.name == "host" and pilot.scene.code == code and pilot.scene.error is None
+    pilot.scene.stop()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("size", ["normal", "xlarge"])
+def test_the_classe_menu_fits_a_small_screen_at_every_text_size(make_pilot, lang, size):
+    from game.ui.scenes import button_width
+
+    pilot = make_pilot(size=(1024, 600), lang=lang)
+    pilot.app.apply_settings(pilot.app.ctx.settings.with_(language=lang, text_size=size))
+    pilot.click_text({"fr": "Classe", "en": "Classroom"}[lang])
+    scene = pilot.scene
+    w, h = pilot.app.ctx.size
+    for b in pilot.buttons():
+        r = b.get_abs_rect()
+        assert r.right <= w and r.bottom <= h, b.text
+        assert button_width(pilot.app.ctx, b.text, "h3") - pilot.app.ctx.metrics.pad <= r.width or b.text.startswith("←")
+    for surf, (x, y) in scene.rows:
+        assert x + surf.get_width() <= w and y + surf.get_height() <= h

@@ -39,20 +39,37 @@ class ClasseScene(Scene):
         y = pg.y + button_height(ctx) + m.pad * 2
         self.head_pos = (pg.x, y)
         y += ctx.font("h2", "bold").get_linesize() + m.pad * 2
+        entries = (("host", self.host), ("resume", self.kept), ("join", self.join), ("preview", self.preview))
         width = min(pg.width, m.px(560))
+        helps = [ctx.text(self.t(f"ui.classe.menu.{k}_help"), "small", "text_muted", width) for k, _ in entries]
+        stacked = sum(bh + m.pad // 2 + h.get_height() + m.pad * 2 for h in helps)
+        side = y + stacked > ctx.size[1] - m.pad  # large text on a small window: each help beside its button
+        if side:
+            labels = max(button_width(ctx, self.t(f"ui.classe.menu.{k}"), "h3") for k, _ in entries)
+            width = min(max(int(pg.width * 0.42), labels), int(pg.width * 0.55))
+            help_w = pg.width - width - m.pad * 2
+            helps = [ctx.text(self.t(f"ui.classe.menu.{k}_help"), "small", "text_muted", help_w) for k, _ in entries]
         self.rows = []
-        for key, action in (("host", self.host), ("join", self.join), ("preview", self.preview)):
+        for (key, action), s in zip(entries, helps):
             self.button(pygame.Rect(pg.x, y, width, bh), self.t(f"ui.classe.menu.{key}"), action,
                         object_id="#menu_primary" if key == "host" else "#menu")
-            y += bh + m.pad // 2
-            s = ctx.text(self.t(f"ui.classe.menu.{key}_help"), "small", "text_muted", width)
-            self.rows.append((s, (pg.x, y)))
-            y += s.get_height() + m.pad * 2
+            if side:
+                self.rows.append((s, (pg.x + width + m.pad * 2, y + max(0, (bh - s.get_height()) // 2))))
+                y += max(bh, s.get_height()) + m.pad
+            else:
+                y += bh + m.pad // 2
+                self.rows.append((s, (pg.x, y)))
+                y += s.get_height() + m.pad * 2
         if self.focus < 0:
             self.focus = 1
 
     def host(self):
         return Push(HostPickerScene(self.ctx))
+
+    def kept(self):
+        from .host_screen import KeptSessionsScene
+
+        return Push(KeptSessionsScene(self.ctx))
 
     def join(self):
         from .join import JoinScene

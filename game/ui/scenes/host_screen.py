@@ -11,7 +11,8 @@ again with the same code and tokens.
 code of it (segno, integer module scaling with its quiet zone, dark on
 light whatever the theme, so that every phone reads it), whether the LAN
 announcement works, and how many trainees joined (the host's summary, read
-every second). Stopping asks for a confirmation. A host that cannot start
+every second). Stopping asks for a confirmation; `KeptSessionsScene` lists
+the sessions kept on this machine to resume one. A host that cannot start
 (port taken, no network, a scenario that no longer loads) is told in one
 located sentence, with what to do; never a traceback.
 """
@@ -372,6 +373,76 @@ class HostScene(Scene):
         return font(path, size).render(text, True, self.ctx.colour("heading"))
 
 
+def kept_sessions() -> list[tuple]:
+    """The sessions kept on this machine that can go on (not ended), newest first:
+    (id, code, scenario title or id, created, participants, choices). Empty when the store cannot be read."""
+    from game.classroom.store import Store
+
+    try:
+        store = Store()
+    except Exception:  # noqa: BLE001  (no data folder yet, or unreadable: nothing to resume)
+        return []
+    try:
+        out = []
+        for r in reversed(store.sessions()):
+            if r.state == "ended":
+                continue
+            n_p, n_c = store.counts(r.id)
+            out.append((r.id, r.code, r.scenario_id, r.created, n_p, n_c))
+        return out
+    finally:
+        store.close()
+
+
+class KeptSessionsScene(Scene):
+    """The sessions kept on this machine, to resume one with its code and trainees."""
+
+    name = "kept_sessions"
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self.rows = kept_sessions()
+
+    def on_enter(self) -> None:
+        self.rows = kept_sessions()
+        self.build()
+
+    def layout(self) -> None:
+        import datetime as _dt
+
+        ctx, m = self.ctx, self.ctx.metrics
+        pg = page(ctx, 1000)
+        bh = button_height(ctx)
+        back = self.t("ui.back")
+        self.button(pygame.Rect(pg.x, pg.y, button_width(ctx, back), bh), back, lambda: Pop(), object_id="#quiet")
+        self.head_pos = (pg.x, pg.y + bh + m.pad)
+        y = self.head_pos[1] + ctx.font("h2", "bold").get_linesize() + m.pad * 2
+        self.empty_pos = (pg.x, y)
+        for sid, code, scenario, created, n_p, n_c in self.rows[:8]:
+            when = _dt.datetime.fromtimestamp(created).strftime("%Y-%m-%d %H:%M")
+            label = self.t("ui.classe.kept.row", code=code, scenario=scenario, when=when, n=n_p, choices=n_c)
+            self.button(pygame.Rect(pg.x, y, pg.width, bh), label, lambda sid=sid: self.resume(sid))
+            y += bh + m.pad // 2
+        if self.focus < 0:
+            self.focus = 1 if self.rows else 0
+
+    def resume(self, session_id: str):
+        return Push(HostScene(self.ctx, resume=session_id))
+
+    def handle_key(self, event):
+        if event.key in (pygame.K_ESCAPE, pygame.K_BACKSPACE):
+            return Pop()
+        return None
+
+    def draw(self, surface: pygame.Surface) -> None:
+        ctx = self.ctx
+        surface.fill(ctx.colour("bg"))
+        surface.blit(ctx.text(self.t("ui.classe.kept.title"), "h2", "heading", style="bold"), self.head_pos)
+        if not self.rows:
+            surface.blit(ctx.text(self.t("ui.classe.kept.none"), "body", "text_muted", ctx.size[0] // 2),
+                         self.empty_pos)
+
+
 class ConfirmScene(Scene):
     """A modal question with two answers; pops True (yes) or False (no, Esc)."""
 
@@ -408,4 +479,5 @@ class ConfirmScene(Scene):
         surface.blit(self.q, (self.rect.x + m.pad * 2, self.rect.y + m.pad * 2))
 
 
-__all__ = ["BackgroundHost", "ConfirmScene", "HostError", "HostScene", "qr_surface", "spaced", "start_host"]
+__all__ = ["BackgroundHost", "ConfirmScene", "HostError", "HostScene", "KeptSessionsScene", "kept_sessions",
+           "qr_surface", "spaced", "start_host"]

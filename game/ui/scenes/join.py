@@ -202,6 +202,24 @@ def join_session(url: str, code: str, pseudonym: str, dirs) -> Joined:
     return j
 
 
+def moved(previous: Joined, url: str, dirs) -> bool:
+    """True when the session `previous` was joined in answers at `url` now (a host resumed on another
+    address or port): this trainee's token still opens it; the record then keeps the new address."""
+    if not url:
+        return False
+    api = f"{url}/api/v1/sessions/{previous.code}"
+    try:
+        with httpx.Client(timeout=TIMEOUT, trust_env=False) as c:
+            r = c.get(f"{api}/scenario", headers={"Authorization": f"Bearer {previous.token}"})
+    except httpx.HTTPError:
+        return False
+    if r.status_code != 200:
+        return False
+    previous.url = url
+    previous.save(dirs)
+    return True
+
+
 # --------------------------------------------------------------------------------------------
 # playing with the outbox
 
@@ -668,7 +686,8 @@ class JoinScene(Scene):
         def job():
             try:
                 previous = Joined.read(dirs, code) if code else None
-                if previous is not None and previous.url == url and previous.pseudonym == pseudonym.strip():
+                if previous is not None and previous.pseudonym == pseudonym.strip() and \
+                        (previous.url == url or moved(previous, url, dirs)):
                     self._result = previous  # the same trainee on the same session: go on where they were
                 else:
                     self._result = join_session(url, code, pseudonym, dirs)
