@@ -289,6 +289,9 @@ def test_undo_follows_the_trainers_setting(make_pilot, live_host):
     httpx.post(f"{api}/control", json={"action": "forbid_undo"}, headers=trainer, trust_env=False)
     try:
         pilot.key(pygame.K_z, mod=pygame.KMOD_CTRL)
+        # asked from a thread: the window says so meanwhile, and takes no choice until the answer
+        assert pilot.scene._undoing is None or pilot.scene.notice == "Annulation demandée à la séance…"
+        assert until(pilot, lambda: pilot.scene._undoing is None)
         assert ctl.turn == 1 and pilot.scene.notice == "L'annulation n'est pas permise dans cette séance."
         assert until(pilot, lambda: ctl.remote is not None and ctl.remote["undo"] is False)
         assert not ctl.can_undo
@@ -296,7 +299,9 @@ def test_undo_follows_the_trainers_setting(make_pilot, live_host):
         httpx.post(f"{api}/control", json={"action": "allow_undo"}, headers=trainer, trust_env=False)
     assert until(pilot, lambda: ctl.remote["undo"] is True) and ctl.can_undo
     pilot.key(pygame.K_z, mod=pygame.KMOD_CTRL)
+    assert until(pilot, lambda: pilot.scene._undoing is None)
     assert ctl.turn == 0 and pilot.scene.notice == pilot.scene.t("ui.play.undone")
+    assert until(pilot, lambda: ctl.remote["playthrough"]["seq"] == 0) and ctl.all_differences == []
     ctl.close()
 
 
@@ -693,3 +698,27 @@ def test_the_classe_menu_fits_a_small_screen_at_every_text_size(make_pilot, lang
         assert button_width(pilot.app.ctx, b.text, "h3") - pilot.app.ctx.metrics.pad <= r.width or b.text.startswith("←")
     for surf, (x, y) in scene.rows:
         assert x + surf.get_width() <= w and y + surf.get_height() <= h
+
+
+def test_undo_with_the_host_away_is_refused_and_said(make_pilot, tmp_path):
+    host = Host(tmp_path / "host-home", free_port(), "tutoriel")
+    try:
+        pilot = make_pilot(lang="en")
+        pilot.app.apply_settings(pilot.app.ctx.settings.with_(language="en"))
+        scene = open_join(pilot, browse=lambda timeout: [])
+        fill(scene, address=host.info["url"], code=host.info["code"], pseudonym="Max")
+        submit(pilot, scene, "en")
+        ctl = pilot.scene.ctl
+        play_one(pilot)
+        assert until(pilot, lambda: ctl.worker.waiting == 0)
+        host.stop()
+        pilot.key(pygame.K_z, mod=pygame.KMOD_CTRL)
+        assert until(pilot, lambda: pilot.scene._undoing is None)
+        assert ctl.turn == 1
+        assert pilot.scene.notice == "Cannot undo: the session does not answer. Try again in a moment."
+        play_one(pilot)  # a choice waiting: undo waits for it to be sent
+        pilot.key(pygame.K_z, mod=pygame.KMOD_CTRL)
+        assert ctl.turn == 2 and pilot.scene.notice == "Cannot undo while choices are waiting to be sent."
+        ctl.close()
+    finally:
+        host.stop()

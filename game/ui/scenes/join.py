@@ -356,7 +356,17 @@ class ClassController(Controller):
         return bool(self.pt.choices) and (allowed or self.detached)
 
     def undo(self) -> bool:
-        """Undo when the host has undone too; `undo_problem` says why not otherwise."""
+        """Undo when the host has undone too (asked and answered here: tests and scripts; the play
+        screen asks from a thread with `undo_local_check`, `ask_host_undo` and `apply_host_undo`)."""
+        ready = self.undo_local_check()
+        if ready is not None:
+            return ready
+        seq = len(self.pt.choices)
+        return self.apply_host_undo(seq, self.ask_host_undo(seq))
+
+    def undo_local_check(self) -> bool | None:
+        """What undo gives without asking the host: False (with `undo_problem`) or True (a local
+        replay, undone), None when the host must be asked."""
         self.undo_problem = None
         if not self.pt.choices:
             return False
@@ -365,18 +375,26 @@ class ClassController(Controller):
         if self.worker is not None and self.worker.waiting:
             self.undo_problem = "waiting"
             return False
-        seq = len(self.pt.choices)
+        return None
+
+    def ask_host_undo(self, seq: int):
+        """(Any thread.) POST /undo for choice `seq`: the response, or None when the host cannot be reached."""
         try:
             with httpx.Client(timeout=TIMEOUT, trust_env=False) as c:
-                r = c.post(f"{self.joined.api}/undo", headers={"Authorization": f"Bearer {self.joined.token}"},
-                           json={"playthrough_id": self.joined.playthrough_id, "seq": seq})
+                return c.post(f"{self.joined.api}/undo", headers={"Authorization": f"Bearer {self.joined.token}"},
+                              json={"playthrough_id": self.joined.playthrough_id, "seq": seq})
         except httpx.HTTPError:
+            return None
+
+    def apply_host_undo(self, seq: int, r) -> bool:
+        """(The window's thread.) Undo here when the host undid choice `seq`; `undo_problem` otherwise."""
+        if r is None:
             self.undo_problem = "offline"
             return False
         if r.status_code == 403:
             self.undo_problem = "forbidden"
             return False
-        if r.status_code != 200:
+        if r.status_code != 200 or seq != len(self.pt.choices):
             self.undo_problem = "refused"
             return False
         self._generation += 1
@@ -544,8 +562,17 @@ class ClassPlayScene(PlayScene):
         super().__init__(ctx, controller, notice)
         self._said = controller.status_line()
         self._undo = controller.can_undo
+        self._undoing = None  # (thread, seq, answer) while the host is asked to undo
+
+    @property
+    def animating(self) -> bool:
+        return super().animating or self._undoing is not None  # keep turning until the host answers
 
     def update(self, dt):
+        if self._undoing is not None:
+            tr = self._undo_answered()
+            if tr is not None:
+                return tr
         line = self.ctl.status_line()
         if line != self._said:
             self._said = line
@@ -557,6 +584,8 @@ class ClassPlayScene(PlayScene):
         return super().update(dt)
 
     def choose(self, choice_id: str):
+        if self._undoing is not None:
+            return None  # the host is asked to undo the last choice: wait for its answer
         why = self.ctl.blocked()
         if why is not None:  # the trainer's hold or pause: nothing is chosen, as on the browser's page
             self.set_notice(self.t(why))
@@ -564,8 +593,33 @@ class ClassPlayScene(PlayScene):
         return super().choose(choice_id)
 
     def undo(self):
-        if self.ctl.undo():
+        """Ask the host (from a thread: the window never waits on the network), undo on its answer."""
+        if self._undoing is not None:
+            return None
+        ready = self.ctl.undo_local_check()
+        if ready is True:
             return self._undone()
+        if ready is False:
+            return self._not_undone()
+        seq = self.ctl.turn
+        box: list = []
+        job = threading.Thread(target=lambda: box.append(self.ctl.ask_host_undo(seq)), name="pandore-undo",
+                               daemon=True)
+        self._undoing = (job, seq, box)
+        job.start()
+        self.set_notice(self.t("ui.classe.play.undoing"))
+        return None
+
+    def _undo_answered(self):
+        job, seq, box = self._undoing
+        if job.is_alive():
+            return None
+        self._undoing = None
+        if self.ctl.apply_host_undo(seq, box[0] if box else None):
+            return self._undone()
+        return self._not_undone()
+
+    def _not_undone(self):
         problem = self.ctl.undo_problem
         key = {"forbidden": "class.notice.undo_forbidden", "waiting": "ui.classe.play.undo_waiting",
                "offline": "ui.classe.play.undo_offline", "refused": "ui.classe.play.undo_refused"}.get(
