@@ -722,3 +722,21 @@ def test_undo_with_the_host_away_is_refused_and_said(make_pilot, tmp_path):
         ctl.close()
     finally:
         host.stop()
+
+
+def test_a_late_timer_of_another_screen_does_not_break_the_chooser_or_the_join_form(make_pilot):
+    """The play screen's notice timer shares its number with a pygame_gui event and may fire after the
+    player left: the file chooser and the join form ignore it (they used to end on the apology)."""
+    from game.ui.scenes.play import NOTICE_EVENT
+
+    pilot = make_pilot()
+    pilot.click_text("Classe")
+    pilot.click_text("Aperçu en direct de mon scénario")
+    pilot.post(NOTICE_EVENT)
+    pilot.step(2)
+    assert [s.name for s in pilot.app.stack] == ["title", "classe", "preview_file"]
+    pilot.key(pygame.K_ESCAPE)
+    scene = open_join(pilot, browse=lambda timeout: [])
+    pilot.post(NOTICE_EVENT)
+    pilot.step(2)
+    assert pilot.scene is scene and not pilot.app.dirs.log_file.exists()

@@ -26,6 +26,28 @@ from .picker import PickerScene
 SCENARIO_SUFFIXES = {".yaml", ".yml"}
 
 
+def drop_bare_gui_events(manager) -> None:
+    """Make `manager` ignore events that carry a pygame_gui event type but no `ui_element`.
+
+    Some screens' timers use `pygame.USEREVENT + n` numbers that pygame_gui also allocates to its own
+    events (the play screen's notice timer is UI_TEXT_ENTRY_CHANGED's number), and such a timer can
+    fire after its screen is gone; pygame_gui's file dialog then reads `event.ui_element` and fails.
+    """
+    process = manager.process_events
+
+    def guarded(event) -> bool:
+        if pygame.USEREVENT <= event.type < pygame.NUMEVENTS and not hasattr(event, "ui_element") \
+                and event.type in _GUI_EVENT_TYPES:
+            return False
+        return process(event)
+
+    manager.process_events = guarded
+
+
+_GUI_EVENT_TYPES = frozenset(getattr(pygame_gui, n) for n in dir(pygame_gui)
+                             if n.startswith("UI_") and isinstance(getattr(pygame_gui, n), int))
+
+
 class ClasseScene(Scene):
     name = "classe"
 
@@ -144,6 +166,7 @@ class PreviewFileScene(Scene):
 
     def layout(self) -> None:
         ctx, m = self.ctx, self.ctx.metrics
+        drop_bare_gui_events(self.manager)
         pg = page(ctx, 1100)
         self.head_pos = (pg.x, pg.y)
         try:
@@ -159,12 +182,13 @@ class PreviewFileScene(Scene):
         self.problem_pos = (pg.x, pg.y + ctx.font("h2", "bold").get_linesize() + m.pad // 2)
 
     def handle(self, event):
-        if event.type == pygame_gui.UI_FILE_DIALOG_PATH_PICKED and event.ui_element is self.dialog:
+        mine = getattr(event, "ui_element", None)
+        if event.type == pygame_gui.UI_FILE_DIALOG_PATH_PICKED and mine is self.dialog:
             return self.open(Path(event.text))
-        if event.type == pygame_gui.UI_WINDOW_CLOSE and event.ui_element is self.dialog:
+        if event.type == pygame_gui.UI_WINDOW_CLOSE and mine is self.dialog:
             return Pop()
         if (event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and self.dialog is not None
-                and event.ui_element is self.dialog.file_path_text_line):
+                and mine is self.dialog.file_path_text_line):
             typed = Path(event.text).expanduser()
             if typed.is_file():  # keyboard only: a path typed, then Enter, opens it
                 return self.open(typed)

@@ -800,7 +800,10 @@ class JoinScene(Scene):
 
     # ---- layout ---------------------------------------------------------------------
     def layout(self) -> None:
+        from .classe import drop_bare_gui_events
+
         ctx, m = self.ctx, self.ctx.metrics
+        drop_bare_gui_events(self.manager)
         pg = page(ctx, 1100)
         bh = button_height(ctx)
         self.pg = pg
@@ -856,7 +859,8 @@ class JoinScene(Scene):
 
     # ---- events ------------------------------------------------------------------------
     def handle(self, event):
-        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED:  # Enter in a field
+        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and \
+                getattr(event, "ui_element", None) in self.entries.values():  # Enter in a field
             return self.submit()
         if event.type == pygame.KEYDOWN and any(e.is_focused for e in self.entries.values()):
             if event.key == pygame.K_ESCAPE:  # leave the fields: Tab and arrows then go over the buttons
