@@ -740,3 +740,19 @@ def test_a_late_timer_of_another_screen_does_not_break_the_chooser_or_the_join_f
     pilot.post(NOTICE_EVENT)
     pilot.step(2)
     assert pilot.scene is scene and not pilot.app.dirs.log_file.exists()
+
+
+def test_an_unexpected_failure_while_joining_is_said_and_logged(make_pilot, monkeypatch):
+    from game.ui.scenes import join as join_module
+
+    def broken(*a, **kw):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(join_module, "join_session", broken)
+    pilot = make_pilot()
+    scene = open_join(pilot, browse=lambda timeout: [])
+    fill(scene, address="127.0.0.1:1", code="ABCDEF", pseudonym="Camille")
+    submit(pilot, scene)
+    assert pilot.scene is scene
+    assert scene.error.startswith("La connexion à la séance a échoué de façon inattendue. Détails pour l'assistance")
+    assert pilot.app.dirs.log_file.exists() and "boom" in pilot.app.dirs.log_file.read_text(encoding="utf-8")

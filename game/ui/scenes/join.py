@@ -735,7 +735,7 @@ class JoinScene(Scene):
         pseudonym = self.values["pseudonym"]
         self.error = None
         self.connecting = True
-        dirs, lang = self.ctx.dirs, self.ctx.lang
+        dirs = self.ctx.dirs
 
         def job():
             try:
@@ -749,8 +749,12 @@ class JoinScene(Scene):
                 self._result = e
             except OSError as e:
                 self._result = JoinRefused("ui.classe.join.error.cannot_keep", reason=e.strerror or str(e))
+            except Exception as e:  # noqa: BLE001  (a bug: logged and said, never a silent nothing)
+                from .. import userdata
 
-        del lang
+                log = userdata.log_exception(dirs, e, "join")
+                self._result = JoinRefused("ui.classe.join.error.unexpected", log=str(log) if log else "-")
+
         self._job = threading.Thread(target=job, name="pandore-join", daemon=True)
         self._job.start()
         self.build()
