@@ -116,6 +116,7 @@ def play_one(pilot) -> None:
 
 # ---- the required one: the host stopped for 10 s mid-play -------------------------------------------
 
+@pytest.mark.slow
 def test_the_window_keeps_the_choices_while_the_host_is_down_and_sends_them_when_it_is_back(make_pilot, tmp_path):
     port = free_port()
     host = Host(tmp_path / "host-home", port, "tutoriel")
