@@ -344,6 +344,29 @@ def scenarios_folder() -> Path:
     return here
 
 
+def _editor_setup(target: Path, lang: str) -> None:
+    """The per-scenario schema and VS Code's settings beside a new scenario (game/authoring/vscode.py);
+    a problem here is said, and the scenario stays written."""
+    from .loader import LoadError, read_document
+    from .vscode import write_schema, write_settings
+
+    try:
+        try:
+            data = read_document(target).data
+        except LoadError:
+            data = None
+        schema = write_schema(target, data)
+        done = write_settings(target.parent, (target.stem,))
+    except OSError as e:
+        print(f"pandore: {w(lang, 'vscode_cannot', reason=e.strerror or e)}", file=sys.stderr)
+        return
+    print(w(lang, "schema_written", file=schema.resolve()))
+    if done.outcome == "kept":
+        print(w(lang, "vscode_kept", file=done.path.resolve(), add=done.missing))
+    else:
+        print(w(lang, f"vscode_{done.outcome}", file=done.path.resolve()))
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     lang = getattr(args, "lang", None)
     lang = lang if lang in LANGUAGES else "fr"
@@ -376,6 +399,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(f"pandore: {t('new.cannot_write', lang, file=target, reason=e.strerror or e)}", file=sys.stderr)
         return 2
     print(w(lang, "created", file=target.resolve()))
+    _editor_setup(target, lang)
     # The next commands name the scenario by its id when `pandore` finds it that way, else by its path.
     found = library.resolve(args.id, lang)
     name = args.id if found is not None and found.resolve() == target.resolve() else str(target)

@@ -24,6 +24,7 @@ from .scene import Scene, Scenes  # noqa: E402
 from .scenes.access import AccessScene  # noqa: E402
 from .scenes.apology import ApologyScene  # noqa: E402
 from .scenes.briefing import BriefingScene, open_scenario  # noqa: E402
+from .scenes.classe import ClasseScene  # noqa: E402
 from .scenes.debrief import DebriefScene  # noqa: E402
 from .scenes.diagnostics import DiagnosticsScene  # noqa: E402
 from .scenes.history import HistoryScene  # noqa: E402
@@ -39,7 +40,7 @@ SCENES = Scenes(
     title=TitleScene, picker=PickerScene, briefing=BriefingScene, open_scenario=open_scenario, play=PlayScene,
     debrief=DebriefScene, history=HistoryScene, pause=PauseScene, settings=SettingsScene,
     diagnostics=DiagnosticsScene, step_out=StepOutScene, apology=ApologyScene, preview=PreviewScene,
-    access=AccessScene,
+    access=AccessScene, classe=ClasseScene,
 )
 
 

@@ -85,6 +85,7 @@ class Scenes:
     apology: Callable[..., "Scene"]
     preview: Callable[..., "Scene"] | None = None  # the trainers' live preview
     access: Callable[..., "Scene"] | None = None  # the accessibility panel (Shift+A)
+    classe: Callable[..., "Scene"] | None = None  # Classe: host or join a session, preview a file
 
 
 #: pygame_gui measures the rest of a run of text at every line it breaks, so a

@@ -1,4 +1,4 @@
-"""The title screen: the game's name, Play, Resume (when an autosave exists), Settings, Quit."""
+"""The title screen: the game's name, Play, Resume (when an autosave exists), Settings, Classe, Quit."""
 
 from __future__ import annotations
 
@@ -50,7 +50,10 @@ class TitleScene(Scene):
             items.append(("ui.title.play", self.play, "#menu"))
         else:
             items.append(("ui.title.play", self.play, "#menu_primary"))
-        items += [("ui.title.settings", self.settings, "#menu"), ("ui.title.quit", lambda: Quit(0), "#menu")]
+        items.append(("ui.title.settings", self.settings, "#menu"))
+        if self.ctx.scenes.classe is not None:
+            items.append(("ui.title.classe", self.classe, "#menu"))
+        items.append(("ui.title.quit", lambda: Quit(0), "#menu"))
         title_h = ctx.font("h1", "bold").get_linesize()
         sub = ctx.text(self.t("ui.title.subtitle"), "h3", "text_muted", col_w)
         menu_h = len(items) * (bh + gap)
@@ -79,6 +82,9 @@ class TitleScene(Scene):
 
     def settings(self):
         return Push(self.ctx.scenes.settings(self.ctx))
+
+    def classe(self):
+        return Push(self.ctx.scenes.classe(self.ctx))
 
     def resume(self):
         a = self.autosave
