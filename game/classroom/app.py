@@ -123,7 +123,7 @@ def create_app(session: ClassSession, base_url: str = "") -> FastAPI:
     async def join(code: str, request: Request):
         s = find(code)
         data = await read_json(request, {"pseudonym": True})
-        p = s.join(data["pseudonym"])
+        p = await s.join_async(data["pseudonym"])
         return JSONResponse({"participant_id": p.row.id, "token": p.row.token,
                              "playthrough_id": p.row.playthrough_id, "seed": p.row.seed}, status_code=201)
 
@@ -147,7 +147,7 @@ def create_app(session: ClassSession, base_url: str = "") -> FastAPI:
         s = find(code)
         p = s.participant(bearer(request))
         data = await read_json(request, {"playthrough_id": True, "seq": True, "choice": True})
-        status, body = s.choose(p, data["playthrough_id"], data["seq"], data["choice"])
+        status, body = await s.choose_async(p, data["playthrough_id"], data["seq"], data["choice"])
         return JSONResponse(body, status_code=status)
 
     @app.post(API + "/undo", openapi_extra={
@@ -158,7 +158,7 @@ def create_app(session: ClassSession, base_url: str = "") -> FastAPI:
         s = find(code)
         p = s.participant(bearer(request))
         data = await read_json(request, {"playthrough_id": True, "seq": True})
-        return s.undo(p, data["playthrough_id"], data["seq"])
+        return await s.undo_async(p, data["playthrough_id"], data["seq"])
 
     @app.get(API + "/summary", openapi_extra={"responses": _responses(
         200, {"type": "object", "required": ["participants", "choices_made", "at", "choices", "endings"]},
@@ -176,7 +176,7 @@ def create_app(session: ClassSession, base_url: str = "") -> FastAPI:
         s = find(code)
         s.trainer(bearer(request))
         data = await read_json(request, {"action": True, "node": False})
-        return s.control(data["action"], data.get("node"))
+        return await s.control_async(data["action"], data.get("node"))
 
     @app.get(API + "/stream", openapi_extra={"responses": {
         "200": {"description": "server-sent events", "content": {"text/event-stream": {"schema": {"type": "string"}}}},

@@ -231,7 +231,7 @@ def add_pages(app: FastAPI, s: ClassSession) -> None:
     async def join_post(code: str, request: Request):
         find(code)
         form = await _form(request)
-        p = s.join(form.get("pseudonym", ""))
+        p = await s.join_async(form.get("pseudonym", ""))
         resp = RedirectResponse(f"/j/{s.row.code}/play", status_code=303)
         resp.set_cookie(_cookie(s), p.row.token, httponly=True, samesite="lax", max_age=12 * 3600)
         return resp
@@ -279,7 +279,7 @@ def add_pages(app: FastAPI, s: ClassSession) -> None:
         raw = form.get("seq", "")
         seq = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else -1  # '²' or 5,000 digits: no seq
         try:
-            act(p, seq, form)
+            await act(p, seq, form)
         except ApiError as e:
             if e.status in refused:
                 return _back(e.code)
@@ -288,13 +288,13 @@ def add_pages(app: FastAPI, s: ClassSession) -> None:
 
     @app.post("/j/{code}/play", include_in_schema=False)
     async def play_post(code: str, request: Request):
-        return await _submit(code, request, lambda p, seq, form: s.choose(p, p.row.playthrough_id, seq,
+        return await _submit(code, request, lambda p, seq, form: s.choose_async(p, p.row.playthrough_id, seq,
                                                                           form.get("choice", "")),
                              (409, 422, 423), done=True)
 
     @app.post("/j/{code}/undo", include_in_schema=False)
     async def undo_post(code: str, request: Request):
-        return await _submit(code, request, lambda p, seq, form: s.undo(p, p.row.playthrough_id, seq),
+        return await _submit(code, request, lambda p, seq, form: s.undo_async(p, p.row.playthrough_id, seq),
                              (403, 409, 422, 423), done=False)
 
 
