@@ -177,8 +177,10 @@ def serve(session: ClassSession, bind: str = "0.0.0.0", port: int = 8765, on_rea
             app.state.stopping = True  # open event streams end, so the stop is prompt
             super().handle_exit(sig, frame)
 
+    # proxy_headers off: the host never reads a client's address (none is kept), so the forwarded-for
+    # rewriting uvicorn does on every request is work for nothing.
     config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=3,
-                            lifespan="off")
+                            lifespan="off", proxy_headers=False)
     server = Server(config)
     if on_ready is not None:
         on_ready(addr)
