@@ -177,18 +177,28 @@ def worker(info: dict, indices: list[int], choices: int, think: float, ready, go
         while not go.is_set():
             await asyncio.sleep(0.005)
         latencies, acked, errors = [], [], []
+        c0 = time.process_time()
         t0 = time.perf_counter()
         await asyncio.gather(*(play(conn, api, reqs, think, random.Random(i), latencies, acked, errors)
                                for i, (conn, reqs) in zip(indices, trainees)))
-        return t0, time.perf_counter(), latencies, acked, errors, join_times
+        return t0, time.perf_counter(), time.process_time() - c0, latencies, acked, errors, join_times
 
-    t0, t1, latencies, acked, errors, join_times = asyncio.run(main())
-    out.send({"t0": t0, "t1": t1, "latencies": latencies, "acked": acked, "errors": errors[:20],
+    t0, t1, cpu, latencies, acked, errors, join_times = asyncio.run(main())
+    out.send({"t0": t0, "t1": t1, "cpu": cpu, "latencies": latencies, "acked": acked, "errors": errors[:20],
               "n_errors": len(errors), "join_times": join_times})
     out.close()
 
 
-def load(info: dict, n: int, choices: int, workers: int = 1, think: float = 0.0) -> dict:
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far (Linux; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def load(info: dict, n: int, choices: int, workers: int = 1, think: float = 0.0, host_pid: int | None = None) -> dict:
     ctx = mp.get_context("spawn")
     go = ctx.Event()
     procs, pipes, readies = [], [], []
@@ -204,14 +214,18 @@ def load(info: dict, n: int, choices: int, workers: int = 1, think: float = 0.0)
         while not r.wait(1):
             if any(p.exitcode not in (None, 0) for p in procs):
                 raise RuntimeError("a load process failed while preparing")
+    cpu0 = cpu_seconds(host_pid) if host_pid else None
     go.set()
     results = [r.recv() for r in pipes]
+    cpu1 = cpu_seconds(host_pid) if host_pid else None
     for p in procs:
         p.join(30)
     wall = max(r["t1"] for r in results) - min(r["t0"] for r in results)
     merged = {k: [x for r in results for x in r[k]] for k in ("latencies", "acked", "errors", "join_times")}
     merged["wall"] = wall
     merged["n_errors"] = sum(r["n_errors"] for r in results)
+    merged["client_cpu"] = sum(r["cpu"] for r in results)
+    merged["host_cpu"] = None if cpu0 is None or cpu1 is None else cpu1 - cpu0
     return merged
 
 
@@ -241,7 +255,7 @@ def run(n: int, choices: int, workers: int = 1, think: float = 0.0) -> dict:
         home = Path(tmp)
         proc, info = start_host(home)
         try:
-            m = load(info, n, choices, workers, think)
+            m = load(info, n, choices, workers, think, proc.pid)
         finally:
             proc.terminate()
             proc.wait(30)
@@ -259,6 +273,8 @@ def run(n: int, choices: int, workers: int = 1, think: float = 0.0) -> dict:
            "seconds": round(m["wall"], 2), "acks_per_s": round(rate),
            "p50_ms": round(statistics.median(lat) * 1000, 1), "p99_ms": round(percentile(lat, 0.99) * 1000, 1),
            "max_ms": round(lat[-1] * 1000, 1), "join_p99_ms": round(percentile(joins, 0.99) * 1000, 1),
+           "host_cpu_us_per_ack": m["host_cpu"] and round(m["host_cpu"] / max(1, len(acked)) * 1e6),
+           "client_cpu_us_per_ack": round(m["client_cpu"] / max(1, len(acked)) * 1e6),
            "refused": m["n_errors"], "lost": lost, "duplicated": dup, "bare_sqlite_per_s": round(bare),
            "share_of_bare": round(rate / bare, 2)}
     if m["errors"]:
