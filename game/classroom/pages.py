@@ -123,10 +123,9 @@ def _report(r, lang: str) -> str:
     return "".join(parts)
 
 
-def _node(v, lang: str) -> str:
-    out = []
-    if v.title:
-        out.append(f'<h1>{_e(v.title)}</h1>')
+def _node(v, lang: str, heading: str) -> str:
+    """A step's content; its heading is the node's title, else `heading` (the page's title): one h1 a page."""
+    out = [f'<h1>{_e(v.title or heading)}</h1>']
     if v.kind == "sms" and v.thread:
         items = "".join(
             f'<li class="{"sent" if b.sent else "received"}"><span class="meta">{_e(b.sender)}'
@@ -251,18 +250,18 @@ def add_pages(app: FastAPI, s: ClassSession) -> None:
         done = request.query_params.get("done", "")
         if done.isascii() and done.isdigit() and len(done) <= 9 and 1 <= int(done) <= len(pt.choices):
             parts.append(_report(presentation.step_report(pt, int(done) - 1, lang), lang))
+        title = t("class.play.title", lang, title=s.rules.scenario.title, n=len(pt.choices) + 1)
         if pt.state.finished:
             parts.append(_debrief(s, pt, lang))
         else:
             v = presentation.node_view(pt, -1, lang)
-            parts.append(_node(v, lang))
+            parts.append(_node(v, lang, title))
             parts.append(_choices(s, pt, v, lang))
         parts.append(_gauges(s, pt, lang))
         if pt.choices and s.undo_allowed and s.state != "ended":
             parts.append(f'<form method="post" action="/j/{s.row.code}/undo"><input type="hidden" name="seq" '
                          f'value="{len(pt.choices)}"><button type="submit">{_e(t("class.play.undo", lang))}'
                          f'</button></form>')
-        title = t("class.play.title", lang, title=s.rules.scenario.title, n=len(pt.choices) + 1)
         return page(lang, title, "".join(parts), code=s.row.code)
 
     def _back(notice: str | None = None, done: int | None = None) -> RedirectResponse:
