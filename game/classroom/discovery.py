@@ -47,9 +47,10 @@ def _text(props: dict, key: str) -> str:
 
 
 def _valid_code(code: str) -> bool:
-    from .session import CODE_ALPHABET, CODE_LENGTH
+    """DESIGN.md's session code: 4 to 8 unambiguous capitals and digits."""
+    from .session import CODE_ALPHABET
 
-    return len(code) == CODE_LENGTH and all(c in CODE_ALPHABET for c in code)
+    return 4 <= len(code) <= 8 and all(c in CODE_ALPHABET for c in code)
 
 
 def _url(info) -> str | None:

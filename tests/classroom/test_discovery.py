@@ -170,8 +170,9 @@ def test_found_of_reads_code_title_and_address_and_refuses_what_cannot_be_joined
     assert found_of(info(addresses=("fe80::1",), code="K7PM3Q")) is None
     assert found_of(info(addresses=(), code="K7PM3Q")) is None
     assert found_of(info(code="K7PM3Q", port=0)) is None
-    for bad in ("", "K7PM3", "K7PM3QQ", "K0PM3Q", "K7PM3Q\n"[:6].replace("Q", "!")):
+    for bad in ("", "K7P", "K7PM3QQQQ", "K0PM3Q", "K7PM3!", "K7 PM3"):
         assert found_of(info(code=bad)) is None, bad
+    assert found_of(info(code="K7PM")).code == "K7PM"  # DESIGN.md: 4 to 8 characters
     assert found_of(info(code=b"\xff\xfe" + b"ABCD")) is None  # not UTF-8
     assert found_of(info(title=b"\xff", code="K7PM3Q")).name == "Pandore K7PM3Q"
 
