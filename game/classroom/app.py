@@ -41,26 +41,39 @@ def _body(schema: dict) -> dict:
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
-async def read_body(request: Request) -> bytes:
-    """The request's body, refused (413) past 64 KiB whatever the Content-Length says."""
-    length = request.headers.get("content-length")
+def check_length(length: str | None) -> None:
+    """A Content-Length that is no plain number is refused (400); one over 64 KiB too (413)."""
     if length is not None:
         if not (length.isascii() and length.isdigit()):
             raise ApiError(400, "malformed", "bad Content-Length")
         if len(length) > 9 or int(length) > MAX_BODY:
             raise ApiError(413, "too_large", "the body is over 64 KiB")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
+
+
+class _Size:
+    """Counts a body's bytes as they come: refused (413) past 64 KiB whatever the Content-Length said."""
+
+    def __init__(self):
+        self.size = 0
+
+    def add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > MAX_BODY:
             raise ApiError(413, "too_large", "the body is over 64 KiB")
+
+
+async def read_body(request: Request) -> bytes:
+    """The request's body, refused (413) past 64 KiB whatever the Content-Length says."""
+    check_length(request.headers.get("content-length"))
+    chunks, size = [], _Size()
+    async for chunk in request.stream():
+        size.add(chunk)
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-async def read_json(request: Request, fields: dict[str, bool]) -> dict:
-    """A JSON object body with these fields (name -> required): 400 not JSON, 422 not an object or missing."""
-    raw = await read_body(request)
+def parse_json(raw: bytes, fields: dict[str, bool]) -> dict:
+    """A JSON object with these fields (name -> required): 400 not JSON, 422 not an object or missing."""
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError):
@@ -76,15 +89,94 @@ async def read_json(request: Request, fields: dict[str, bool]) -> dict:
     return data
 
 
-def bearer(request: Request) -> str | None:
-    auth = request.headers.get("authorization", "")
-    scheme, _, token = auth.partition(" ")
+async def read_json(request: Request, fields: dict[str, bool]) -> dict:
+    """A JSON object body with these fields (see `parse_json`)."""
+    return parse_json(await read_body(request), fields)
+
+
+def bearer_of(authorization: str) -> str | None:
+    scheme, _, token = authorization.partition(" ")
     return (token.strip() or None) if scheme.lower() == "bearer" else None
+
+
+def bearer(request: Request) -> str | None:
+    return bearer_of(request.headers.get("authorization", ""))
+
+
+CHOICE_FIELDS = {"playthrough_id": True, "seq": True, "choice": True}
+
+
+async def post_choice(s: ClassSession, token: str | None, body) -> tuple[int, dict]:
+    """`POST .../choices` once the session is found: who asks, then the body (`await body()`), then the choice."""
+    p = s.participant(token)
+    data = parse_json(await body(), CHOICE_FIELDS)
+    return await s.choose_async(p, data["playthrough_id"], data["seq"], data["choice"])
+
+
+def dumps(body: dict) -> bytes:
+    """JSON as Starlette's JSONResponse writes it."""
+    return json.dumps(body, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode()
+
+
+class ClassroomApp(FastAPI):
+    """FastAPI, with one route served straight from ASGI: `POST /api/v1/sessions/{CODE}/choices`, the one
+    a class sends hundreds of times a second. Its rules are `post_choice`, shared with the FastAPI route
+    (which stays for the OpenAPI document and for a code typed in lower case); what is skipped is the
+    framework's per-request machinery (middleware, routing, dependency solving), most of the host's time
+    under load (docs/BENCHMARKS.md)."""
+
+    fast_choices: tuple[str, ClassSession] | None = None
+
+    async def __call__(self, scope, receive, send) -> None:
+        fast = self.fast_choices
+        if fast is not None and scope["type"] == "http" and scope["path"] == fast[0] and scope["method"] == "POST":
+            await _fast_choice(fast[1], scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+class _Disconnected(Exception):
+    pass
+
+
+async def _fast_choice(s: ClassSession, scope, receive, send) -> None:
+    authorization, length = "", None
+    for name, value in scope["headers"]:  # the first of each, as Starlette's Headers.get
+        if name == b"authorization" and not authorization:
+            authorization = value.decode("latin-1")
+        elif name == b"content-length" and length is None:
+            length = value.decode("latin-1")
+
+    async def body() -> bytes:
+        check_length(length)
+        chunks, size = [], _Size()
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise _Disconnected
+            chunk = message.get("body", b"")
+            size.add(chunk)
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    try:
+        status, answer = await post_choice(s, bearer_of(authorization), body)
+    except ApiError as e:
+        status, answer = e.status, e.body()
+    except _Disconnected:
+        return
+    payload = dumps(answer)
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-length", str(len(payload)).encode()),
+                            (b"content-type", b"application/json")]})
+    await send({"type": "http.response.body", "body": payload})
 
 
 def create_app(session: ClassSession, base_url: str = "") -> FastAPI:
     """The application serving one session (its API, its pages, /healthz)."""
-    app = FastAPI(title="Pandore classroom", version=__version__, docs_url=None, redoc_url=None)
+    app = ClassroomApp(title="Pandore classroom", version=__version__, docs_url=None, redoc_url=None)
+    app.fast_choices = (API.format(code=session.row.code) + "/choices", session)
     app.state.session = session
     app.state.base_url = base_url
 
@@ -123,7 +215,7 @@ def create_app(session: ClassSession, base_url: str = "") -> FastAPI:
     async def join(code: str, request: Request):
         s = find(code)
         data = await read_json(request, {"pseudonym": True})
-        p = s.join(data["pseudonym"])
+        p = await s.join_async(data["pseudonym"])
         return JSONResponse({"participant_id": p.row.id, "token": p.row.token,
                              "playthrough_id": p.row.playthrough_id, "seed": p.row.seed}, status_code=201)
 
@@ -144,10 +236,7 @@ def create_app(session: ClassSession, base_url: str = "") -> FastAPI:
         "responses": {**_responses(201, _STATE, 400, 401, 403, 404, 409, 413, 422, 423),
                       "200": {"description": "already recorded", "content": {"application/json": {"schema": _STATE}}}}})
     async def choose(code: str, request: Request):
-        s = find(code)
-        p = s.participant(bearer(request))
-        data = await read_json(request, {"playthrough_id": True, "seq": True, "choice": True})
-        status, body = s.choose(p, data["playthrough_id"], data["seq"], data["choice"])
+        status, body = await post_choice(find(code), bearer(request), lambda: read_body(request))
         return JSONResponse(body, status_code=status)
 
     @app.post(API + "/undo", openapi_extra={
@@ -158,7 +247,7 @@ def create_app(session: ClassSession, base_url: str = "") -> FastAPI:
         s = find(code)
         p = s.participant(bearer(request))
         data = await read_json(request, {"playthrough_id": True, "seq": True})
-        return s.undo(p, data["playthrough_id"], data["seq"])
+        return await s.undo_async(p, data["playthrough_id"], data["seq"])
 
     @app.get(API + "/summary", openapi_extra={"responses": _responses(
         200, {"type": "object", "required": ["participants", "choices_made", "at", "choices", "endings"]},
@@ -176,7 +265,7 @@ def create_app(session: ClassSession, base_url: str = "") -> FastAPI:
         s = find(code)
         s.trainer(bearer(request))
         data = await read_json(request, {"action": True, "node": False})
-        return s.control(data["action"], data.get("node"))
+        return await s.control_async(data["action"], data.get("node"))
 
     @app.get(API + "/stream", openapi_extra={"responses": {
         "200": {"description": "server-sent events", "content": {"text/event-stream": {"schema": {"type": "string"}}}},

@@ -123,10 +123,9 @@ def _report(r, lang: str) -> str:
     return "".join(parts)
 
 
-def _node(v, lang: str) -> str:
-    out = []
-    if v.title:
-        out.append(f'<h1>{_e(v.title)}</h1>')
+def _node(v, lang: str, heading: str) -> str:
+    """A step's content; its heading is the node's title, else `heading` (the page's title): one h1 a page."""
+    out = [f'<h1>{_e(v.title or heading)}</h1>']
     if v.kind == "sms" and v.thread:
         items = "".join(
             f'<li class="{"sent" if b.sent else "received"}"><span class="meta">{_e(b.sender)}'
@@ -231,7 +230,7 @@ def add_pages(app: FastAPI, s: ClassSession) -> None:
     async def join_post(code: str, request: Request):
         find(code)
         form = await _form(request)
-        p = s.join(form.get("pseudonym", ""))
+        p = await s.join_async(form.get("pseudonym", ""))
         resp = RedirectResponse(f"/j/{s.row.code}/play", status_code=303)
         resp.set_cookie(_cookie(s), p.row.token, httponly=True, samesite="lax", max_age=12 * 3600)
         return resp
@@ -251,18 +250,18 @@ def add_pages(app: FastAPI, s: ClassSession) -> None:
         done = request.query_params.get("done", "")
         if done.isascii() and done.isdigit() and len(done) <= 9 and 1 <= int(done) <= len(pt.choices):
             parts.append(_report(presentation.step_report(pt, int(done) - 1, lang), lang))
+        title = t("class.play.title", lang, title=s.rules.scenario.title, n=len(pt.choices) + 1)
         if pt.state.finished:
             parts.append(_debrief(s, pt, lang))
         else:
             v = presentation.node_view(pt, -1, lang)
-            parts.append(_node(v, lang))
+            parts.append(_node(v, lang, title))
             parts.append(_choices(s, pt, v, lang))
         parts.append(_gauges(s, pt, lang))
         if pt.choices and s.undo_allowed and s.state != "ended":
             parts.append(f'<form method="post" action="/j/{s.row.code}/undo"><input type="hidden" name="seq" '
                          f'value="{len(pt.choices)}"><button type="submit">{_e(t("class.play.undo", lang))}'
                          f'</button></form>')
-        title = t("class.play.title", lang, title=s.rules.scenario.title, n=len(pt.choices) + 1)
         return page(lang, title, "".join(parts), code=s.row.code)
 
     def _back(notice: str | None = None, done: int | None = None) -> RedirectResponse:
@@ -279,7 +278,7 @@ def add_pages(app: FastAPI, s: ClassSession) -> None:
         raw = form.get("seq", "")
         seq = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else -1  # '²' or 5,000 digits: no seq
         try:
-            act(p, seq, form)
+            await act(p, seq, form)
         except ApiError as e:
             if e.status in refused:
                 return _back(e.code)
@@ -288,13 +287,13 @@ def add_pages(app: FastAPI, s: ClassSession) -> None:
 
     @app.post("/j/{code}/play", include_in_schema=False)
     async def play_post(code: str, request: Request):
-        return await _submit(code, request, lambda p, seq, form: s.choose(p, p.row.playthrough_id, seq,
+        return await _submit(code, request, lambda p, seq, form: s.choose_async(p, p.row.playthrough_id, seq,
                                                                           form.get("choice", "")),
                              (409, 422, 423), done=True)
 
     @app.post("/j/{code}/undo", include_in_schema=False)
     async def undo_post(code: str, request: Request):
-        return await _submit(code, request, lambda p, seq, form: s.undo(p, p.row.playthrough_id, seq),
+        return await _submit(code, request, lambda p, seq, form: s.undo_async(p, p.row.playthrough_id, seq),
                              (403, 409, 422, 423), done=False)
 
 

@@ -8,14 +8,17 @@ status and the JSON body of DESIGN.md's table; the HTTP layer only sends them.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 import threading
 import time
 import unicodedata
 import uuid
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 from game.authoring.loader import load_text
 from game.engine import Playthrough, Rejected, Rules
@@ -68,6 +71,51 @@ class Player:
     row: ParticipantRow
     pt: Playthrough
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: The write of this player's last choice or undo while it is being committed: the next one waits for it.
+    pending: Future | None = None
+
+
+#: What an attempt at a write answers: ("done", answer) at once; ("wait", future) for this player's
+#: write under way, then try again; ("commit", future, answer) once the future says it is committed.
+Attempt = tuple
+
+
+def _run(attempt: Callable[..., Attempt]) -> Any:
+    """Drive an attempt from a plain thread (blocking until committed)."""
+    while True:
+        step = attempt(None)
+        if step[0] == "done":
+            return step[1]
+        if step[0] == "wait":
+            pending = step[1]
+            if isinstance(pending, Future):
+                try:
+                    pending.result()
+                except Exception:  # noqa: BLE001  (its own caller is told; this one tries again)
+                    pass
+            while not pending.done():  # another thread's event loop resolves it
+                time.sleep(0.002)
+            continue
+        step[1].result()
+        return step[2]
+
+
+async def _run_async(attempt: Callable[..., Attempt]) -> Any:
+    """Drive an attempt from the event loop: the disk is awaited, never waited on."""
+    loop = asyncio.get_running_loop()
+    while True:
+        step = attempt(loop)
+        if step[0] == "done":
+            return step[1]
+        if step[0] == "wait":
+            pending = step[1]
+            if isinstance(pending, asyncio.Future) and pending.get_loop() is loop:
+                await asyncio.wait([pending])  # never cancels it, whatever becomes of this request
+            while not pending.done():  # a plain thread's write
+                await asyncio.sleep(0.002)
+            continue
+        await step[1]
+        return step[2]
 
 
 class ClassSession:
@@ -77,6 +125,7 @@ class ClassSession:
         self.store, self.row, self.rules = store, row, rules
         self.state, self.held_node, self.undo_allowed = row.state, row.held_node, row.undo_allowed
         self._lock = threading.Lock()
+        self._version_lock = threading.Lock()
         self._by_token: dict[str, Player] = {}
         self._by_pt: dict[str, Player] = {}
         self.version = 0  # bumped at every change (the /stream)
@@ -123,7 +172,8 @@ class ClassSession:
         self._by_pt[p.row.playthrough_id] = p
 
     def _changed(self) -> None:
-        self.version += 1
+        with self._version_lock:
+            self.version += 1
         for f in list(self.listeners):
             f()
 
@@ -159,20 +209,30 @@ class ClassSession:
             raise ApiError(403, "forbidden", "this route is for the trainer")
         raise ApiError(401, "unauthorized", "unknown token")
 
-    # the routes' rules
-    def join(self, pseudonym: object) -> Player:
+    # the routes' rules: each is an attempt (see `Attempt`), driven by a blocking method for plain threads
+    # and an `_async` one for the event loop; state changes only once the store has committed them.
+    def _join(self, pseudonym: object, loop=None) -> Attempt:
         name = check_pseudonym(pseudonym)
         if self.state == "ended":
             raise ApiError(423, "ended", "the session has ended")
         row = ParticipantRow(id=uuid.uuid4().hex[:12], session_id=self.row.id, pseudonym=name,
                              token=secrets.token_urlsafe(24), playthrough_id=uuid.uuid4().hex[:12],
                              seed=secrets.randbelow(1_000_000_000), joined=time.time())
-        self.store.add_participant(row)
         p = Player(row, Playthrough.start(self.rules, row.seed))
-        with self._lock:
-            self._add(p)
-        self._changed()
-        return p
+
+        def done(error):
+            if error is None:
+                with self._lock:
+                    self._add(p)
+                self._changed()
+
+        return "commit", self.store.add_participant(row, done, loop), p
+
+    def join(self, pseudonym: object) -> Player:
+        return _run(lambda loop: self._join(pseudonym, loop))
+
+    async def join_async(self, pseudonym: object) -> Player:
+        return await _run_async(lambda loop: self._join(pseudonym, loop))
 
     def _own(self, p: Player, playthrough_id: object) -> None:
         if not isinstance(playthrough_id, str):
@@ -180,19 +240,32 @@ class ClassSession:
         if playthrough_id != p.row.playthrough_id:
             raise ApiError(404, "unknown_playthrough", "no such playthrough for this participant")
 
-    def choose(self, p: Player, playthrough_id: object, seq: object, choice: object) -> tuple[int, dict]:
-        """Apply and commit one choice: (201, state) new, (200, state) already recorded; ApiError otherwise."""
+    def _settle(self, p: Player, nxt: Playthrough):
+        """The completion of a player's write: the new playthrough once committed; the way clear either way."""
+        def done(error):
+            with p.lock:
+                if error is None:
+                    p.pt = nxt
+                p.pending = None
+            if error is None:
+                self._changed()
+
+        return done
+
+    def _choose(self, p: Player, playthrough_id: object, seq: object, choice: object, loop=None) -> Attempt:
         self._own(p, playthrough_id)
         if type(seq) is not int or seq < 1:
             raise ApiError(422, "invalid", "seq must be an integer >= 1")
         if not isinstance(choice, str) or not choice or len(choice) > 200:
             raise ApiError(422, "invalid", "choice must be a choice id")
         with p.lock:
+            if p.pending is not None:
+                return "wait", p.pending
             pt = p.pt
             done = len(pt.choices)
             if seq <= done:
                 if pt.choices[seq - 1] == choice:
-                    return 200, state_body(pt, seq)
+                    return "done", (200, state_body(pt, seq))
                 raise ApiError(409, "expected_seq", f"choice {seq} is already recorded; the next is {done + 1}",
                                expected_seq=done + 1)
             if seq != done + 1:
@@ -207,57 +280,81 @@ class ClassSession:
             if isinstance(nxt, Rejected):
                 code = nxt.code if nxt.code in ("unknown", "hidden", "unavailable", "finished") else "unknown"
                 raise ApiError(422, "choice_refused", nxt.reason, reason=code)
-            self.store.add_choice(p.row.playthrough_id, seq, pt.state.node, choice)  # committed: then acked
-            p.pt = nxt
-        self._changed()
-        return 201, state_body(nxt)
+            # acknowledged only once committed: the answer is given when this future is resolved
+            p.pending = self.store.add_choice(p.row.playthrough_id, seq, pt.state.node, choice,
+                                              self._settle(p, nxt), loop)
+            return "commit", p.pending, (201, state_body(nxt))
 
-    def undo(self, p: Player, playthrough_id: object, seq: object) -> dict:
+    def choose(self, p: Player, playthrough_id: object, seq: object, choice: object) -> tuple[int, dict]:
+        """Apply and commit one choice: (201, state) new, (200, state) already recorded; ApiError otherwise."""
+        return _run(lambda loop: self._choose(p, playthrough_id, seq, choice, loop))
+
+    async def choose_async(self, p: Player, playthrough_id: object, seq: object, choice: object) -> tuple[int, dict]:
+        return await _run_async(lambda loop: self._choose(p, playthrough_id, seq, choice, loop))
+
+    def _undo(self, p: Player, playthrough_id: object, seq: object, loop=None) -> Attempt:
         self._own(p, playthrough_id)
         if type(seq) is not int or seq < 1:
             raise ApiError(422, "invalid", "seq must be an integer >= 1 (the last choice's)")
         if not self.undo_allowed:
             raise ApiError(403, "undo_forbidden", "the trainer does not allow undo in this session")
         with p.lock:
+            if p.pending is not None:
+                return "wait", p.pending
             done = len(p.pt.choices)
             if seq != done:
                 raise ApiError(409, "expected_seq", f"only the last choice ({done}) can be undone",
                                expected_seq=done)
             if self.state == "ended":
                 raise ApiError(423, "ended", "the session has ended")
-            self.store.remove_choice(p.row.playthrough_id, seq)
-            p.pt = p.pt.undo()
-            body = state_body(p.pt)
-        self._changed()
-        return body
+            nxt = p.pt.undo()
+            p.pending = self.store.remove_choice(p.row.playthrough_id, seq, self._settle(p, nxt), loop)
+            return "commit", p.pending, state_body(nxt)
 
-    def control(self, action: object, node: object = None) -> dict:
+    def undo(self, p: Player, playthrough_id: object, seq: object) -> dict:
+        return _run(lambda loop: self._undo(p, playthrough_id, seq, loop))
+
+    async def undo_async(self, p: Player, playthrough_id: object, seq: object) -> dict:
+        return await _run_async(lambda loop: self._undo(p, playthrough_id, seq, loop))
+
+    def _control(self, action: object, node: object = None, loop=None) -> Attempt:
         if action not in ACTIONS:
             raise ApiError(422, "invalid", f"action must be one of {', '.join(ACTIONS)}")
-        if self.state == "ended" and action != "end":
-            raise ApiError(423, "ended", "the session has ended")
-        state, held, undo = self.state, self.held_node, self.undo_allowed
-        if action == "pause":
-            state = "paused"
-        elif action == "resume":
-            state = "held" if held else "running"
-        elif action == "hold":
-            if not isinstance(node, str) or node not in self.rules.scenario.nodes:
-                raise ApiError(422, "invalid", "hold needs the id of a node of the scenario in 'node'")
-            state, held = ("paused" if state == "paused" else "held"), node
-        elif action == "release":
-            held = None
-            state = "paused" if state == "paused" else "running"
-        elif action == "allow_undo":
-            undo = True
-        elif action == "forbid_undo":
-            undo = False
-        elif action == "end":
-            state, held = "ended", None
-        self.store.set_control(self.row.id, state, held, undo)
-        self.state, self.held_node, self.undo_allowed = state, held, undo
-        self._changed()
-        return self.control_body()
+        with self._lock:
+            if self.state == "ended" and action != "end":
+                raise ApiError(423, "ended", "the session has ended")
+            state, held, undo = self.state, self.held_node, self.undo_allowed
+            if action == "pause":
+                state = "paused"
+            elif action == "resume":
+                state = "held" if held else "running"
+            elif action == "hold":
+                if not isinstance(node, str) or node not in self.rules.scenario.nodes:
+                    raise ApiError(422, "invalid", "hold needs the id of a node of the scenario in 'node'")
+                state, held = ("paused" if state == "paused" else "held"), node
+            elif action == "release":
+                held = None
+                state = "paused" if state == "paused" else "running"
+            elif action == "allow_undo":
+                undo = True
+            elif action == "forbid_undo":
+                undo = False
+            elif action == "end":
+                state, held = "ended", None
+
+        def done(error):
+            if error is None:
+                self.state, self.held_node, self.undo_allowed = state, held, undo
+                self._changed()
+
+        fut = self.store.set_control(self.row.id, state, held, undo, done, loop)
+        return "commit", fut, {"state": state, "node": held, "undo": undo}
+
+    def control(self, action: object, node: object = None) -> dict:
+        return _run(lambda loop: self._control(action, node, loop))
+
+    async def control_async(self, action: object, node: object = None) -> dict:
+        return await _run_async(lambda loop: self._control(action, node, loop))
 
     def control_body(self) -> dict:
         return {"state": self.state, "node": self.held_node, "undo": self.undo_allowed}

@@ -52,11 +52,12 @@ class Host:
             return self.proc.wait()
 
 
-def start_host(home: Path, *args: str) -> Host:
-    """Start a host and wait for its first line (the JSON object of DESIGN.md)."""
+def start_host(home: Path, *args: str, bind: str = "127.0.0.1", argv: list[str] | None = None) -> Host:
+    """Start a host and wait for its first line (the JSON object of DESIGN.md). `argv` replaces the
+    interpreter's arguments before `host` (default: main.py)."""
     env = {**os.environ, "PANDORE_HOME": str(home), "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "host", *args, "--headless", "--json",
-                             "--bind", "127.0.0.1", "--port", "0"],
+    proc = subprocess.Popen([sys.executable, *(argv or [str(ROOT / "main.py")]), "host", *args, "--headless",
+                             "--json", "--bind", bind, "--port", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
     line = proc.stdout.readline()
     if not line:

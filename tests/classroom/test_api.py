@@ -209,3 +209,42 @@ def test_an_acknowledgement_takes_no_delayed_ack_round(host, client):
     for _ in range(30):
         client.get(f"{host.url}/healthz")
     assert (time.perf_counter() - t0) / 30 < 0.025
+
+
+def test_the_direct_choices_route_answers_exactly_as_the_framework_route(host, client):
+    """`POST .../choices` with the code as printed is served straight from ASGI; with the code in lower
+    case it goes through FastAPI. Every input gets the same status and the same body from both."""
+    me, other = join(client, host, "Direct"), join(client, host, "Other")
+    fast, framework = f"{host.api}/choices", f"{host.url}/api/v1/sessions/{host.code.lower()}/choices"
+    pt = Playthrough.start(TUTO, me["seed"])
+    choice = next(c.id for c in TUTO.choices(pt.state) if c.available)
+    good = {"playthrough_id": me["playthrough_id"], "seq": 1, "choice": choice}
+    h = {**me["headers"], "Content-Type": "application/json"}
+    cases = [
+        ("no token", json.dumps(good), {"Content-Type": "application/json"}),
+        ("wrong token", json.dumps(good), {"Authorization": "Bearer nope"}),
+        ("not bearer", json.dumps(good), {"Authorization": f"Basic {me['token']}"}),
+        ("trainer token", json.dumps(good), host.trainer),
+        ("not JSON", "{seq: 1", h),
+        ("not UTF-8", b"\xff\xfe", h),
+        ("a list", "[1, 2]", h),
+        ("missing field", json.dumps({"playthrough_id": me["playthrough_id"], "seq": 1}), h),
+        ("unknown field", json.dumps({**good, "extra": 1}), h),
+        ("seq as text", json.dumps({**good, "seq": "1"}), h),
+        ("seq 0", json.dumps({**good, "seq": 0}), h),
+        ("seq skips ahead", json.dumps({**good, "seq": 3}), h),
+        ("someone else's playthrough", json.dumps({**good, "playthrough_id": other["playthrough_id"]}), h),
+        ("no such choice", json.dumps({**good, "choice": "nowhere"}), h),
+        ("empty body", "", h),
+        ("too large", "x" * (70 * 1024), h),
+    ]
+    for what, body, headers in cases:
+        a = client.post(fast, content=body, headers=headers)
+        b = client.post(framework, content=body, headers=headers)
+        assert 400 <= a.status_code < 500, (what, a.status_code, a.text)
+        assert (a.status_code, a.json()) == (b.status_code, b.json()), what
+        assert a.headers["content-type"] == b.headers["content-type"] == "application/json", what
+    first = client.post(fast, json=good, headers=me["headers"])
+    again = client.post(framework, json=good, headers=me["headers"])
+    assert (first.status_code, again.status_code) == (201, 200) and first.json() == again.json()
+    assert client.get(f"{host.api}/summary", headers=host.trainer).json()["choices_made"] == 1

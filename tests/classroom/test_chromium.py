@@ -6,31 +6,13 @@ Skipped, with the reason, when Playwright or /usr/bin/chromium cannot be had
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import httpx
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-if not os.path.exists(CHROMIUM):
-    pytest.skip("Debian's chromium is not installed (.ci/run installs it with apt when it can)",
-                allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright (pip `playwright`) is not installed")
+from .browser import CHROMIUM, skip_without_chromium
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-@pytest.fixture
-def page():
-    with sync_api.sync_playwright() as p:
-        try:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        except Exception as e:  # noqa: BLE001  (a browser that cannot start is a skip with its reason)
-            pytest.skip(f"chromium could not be started: {e}")
-        pg = browser.new_page()
-        yield pg
-        browser.close()
+skip_without_chromium()
+from .browser import page  # noqa: E402,F401  (the fixture)
 
 
 def tab_to(page, selector: str, limit: int = 40) -> None:

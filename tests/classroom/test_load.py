@@ -138,7 +138,8 @@ def test_sigkill_then_resume_loses_nothing(home):
     for th in threads:
         th.start()
     deadline = time.monotonic() + 20
-    while sum(len(v) for v in acked.values()) < 30 and time.monotonic() < deadline:
+    # every trainee has joined (a join is not retried here: the window's outbox holds choices), then kill
+    while (len(acked) < 12 or sum(len(v) for v in acked.values()) < 30) and time.monotonic() < deadline:
         time.sleep(0.01)
     host.proc.send_signal(signal.SIGKILL)
     host.proc.wait()
