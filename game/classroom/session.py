@@ -20,6 +20,7 @@ from pathlib import Path
 from game.authoring.loader import load_text
 from game.engine import Playthrough, Rejected, Rules
 
+from . import xapi
 from .store import ParticipantRow, SessionRow, Store
 
 #: Unambiguous capitals and digits (no 0/O, 1/I/L).
@@ -137,7 +138,10 @@ class ClassSession:
         return token is not None and secrets.compare_digest(token, self.row.trainer_token)
 
     def player(self, token: str | None) -> Player | None:
-        return self._by_token.get(token) if token else None
+        p = self._by_token.get(token) if token else None
+        if p is not None:
+            xapi.seen(p)  # the heartbeat (`abandoned` when it stops)
+        return p
 
     def participant(self, token: str | None) -> Player:
         """The participant with this token; ApiError 401 (none, wrong) or 403 (the trainer's)."""
@@ -167,7 +171,7 @@ class ClassSession:
         row = ParticipantRow(id=uuid.uuid4().hex[:12], session_id=self.row.id, pseudonym=name,
                              token=secrets.token_urlsafe(24), playthrough_id=uuid.uuid4().hex[:12],
                              seed=secrets.randbelow(1_000_000_000), joined=time.time())
-        self.store.add_participant(row)
+        self.store.add_participant(row, also=xapi.joined(self, row))
         p = Player(row, Playthrough.start(self.rules, row.seed))
         with self._lock:
             self._add(p)
@@ -207,7 +211,8 @@ class ClassSession:
             if isinstance(nxt, Rejected):
                 code = nxt.code if nxt.code in ("unknown", "hidden", "unavailable", "finished") else "unknown"
                 raise ApiError(422, "choice_refused", nxt.reason, reason=code)
-            self.store.add_choice(p.row.playthrough_id, seq, pt.state.node, choice)  # committed: then acked
+            self.store.add_choice(p.row.playthrough_id, seq, pt.state.node, choice,  # committed: then acked
+                                  also=xapi.chosen(self, p, seq, pt.state.node, choice, nxt))
             p.pt = nxt
         self._changed()
         return 201, state_body(nxt)
@@ -225,7 +230,7 @@ class ClassSession:
                                expected_seq=done)
             if self.state == "ended":
                 raise ApiError(423, "ended", "the session has ended")
-            self.store.remove_choice(p.row.playthrough_id, seq)
+            self.store.remove_choice(p.row.playthrough_id, seq, also=xapi.undone(self, p, seq))
             p.pt = p.pt.undo()
             body = state_body(p.pt)
         self._changed()
@@ -254,7 +259,8 @@ class ClassSession:
             undo = False
         elif action == "end":
             state, held = "ended", None
-        self.store.set_control(self.row.id, state, held, undo)
+        self.store.set_control(self.row.id, state, held, undo,
+                               also=xapi.ended(self) if action == "end" and self.state != "ended" else None)
         self.state, self.held_node, self.undo_allowed = state, held, undo
         self._changed()
         return self.control_body()

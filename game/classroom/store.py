@@ -110,11 +110,14 @@ class Store:
         with self._lock:
             self._db.close()
 
-    def _write(self, sql: str, params=()) -> None:
+    def _write(self, sql: str, params=(), also=None) -> None:
+        """One statement in one transaction; `also(db)`, when given, runs in the same transaction."""
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 self._db.execute(sql, params)
+                if also is not None:
+                    also(self._db)
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -138,9 +141,10 @@ class Store:
     def sessions(self) -> list[SessionRow]:
         return [_session(r) for r in self._rows("SELECT * FROM sessions ORDER BY created")]
 
-    def set_control(self, session_id: str, state: str, held_node: str | None, undo_allowed: bool) -> None:
+    def set_control(self, session_id: str, state: str, held_node: str | None, undo_allowed: bool,
+                    also=None) -> None:
         self._write("UPDATE sessions SET state = ?, held_node = ?, undo_allowed = ? WHERE id = ?",
-                    (state, held_node, int(undo_allowed), session_id))
+                    (state, held_node, int(undo_allowed), session_id), also)
 
     def delete_session(self, session_id: str) -> None:
         with self._lock:
@@ -163,9 +167,9 @@ class Store:
         return p, c
 
     # participants and choices
-    def add_participant(self, row: ParticipantRow) -> None:
+    def add_participant(self, row: ParticipantRow, also=None) -> None:
         self._write("INSERT INTO participants VALUES (?,?,?,?,?,?,?)",
-                    (row.id, row.session_id, row.pseudonym, row.token, row.playthrough_id, row.seed, row.joined))
+                    (row.id, row.session_id, row.pseudonym, row.token, row.playthrough_id, row.seed, row.joined), also)
 
     def participants(self, session_id: str) -> list[ParticipantRow]:
         return [ParticipantRow(*r) for r in
@@ -185,12 +189,12 @@ class Store:
             out.setdefault(pid, []).append((seq, node, choice, at))
         return out
 
-    def add_choice(self, playthrough_id: str, seq: int, node: str, choice: str) -> None:
+    def add_choice(self, playthrough_id: str, seq: int, node: str, choice: str, also=None) -> None:
         """Commit one choice; raises sqlite3.IntegrityError when this seq is already stored."""
-        self._write("INSERT INTO choices VALUES (?,?,?,?,?)", (playthrough_id, seq, node, choice, time.time()))
+        self._write("INSERT INTO choices VALUES (?,?,?,?,?)", (playthrough_id, seq, node, choice, time.time()), also)
 
-    def remove_choice(self, playthrough_id: str, seq: int) -> None:
-        self._write("DELETE FROM choices WHERE playthrough_id = ? AND seq = ?", (playthrough_id, seq))
+    def remove_choice(self, playthrough_id: str, seq: int, also=None) -> None:
+        self._write("DELETE FROM choices WHERE playthrough_id = ? AND seq = ?", (playthrough_id, seq), also)
 
 
 def _session(r: tuple) -> SessionRow:
