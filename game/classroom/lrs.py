@@ -269,7 +269,7 @@ class Forwarder:
 
     def __init__(self, session, base_url: str, config: LrsConfig | None, *, abandon_after: float = ABANDON_AFTER,
                  batch: int = BATCH, first_delay: float = 0.5, longest_delay: float = 30.0,
-                 notify: Callable[..., None] | None = None):
+                 notify: Callable[..., None] | None = None, transport=None):
         from . import xapi
 
         self.session, self.config = session, config
@@ -281,7 +281,8 @@ class Forwarder:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.started = time.time()
-        self.state = "off" if config is None else "idle"  # idle | sending | retrying | unauthorized
+        self.state = "off" if config is None else "idle"  # idle | retrying | unauthorized
+        self._told: str | None = None  # the last news given to the trainer
         self.last_error: str | None = None
         self._told_rejected = 0
         self._abandoned: set[tuple[str, int]] = set()
@@ -293,7 +294,7 @@ class Forwarder:
             import httpx
 
             self._client = httpx.Client(
-                timeout=httpx.Timeout(10.0, connect=3.0), trust_env=False,
+                timeout=httpx.Timeout(10.0, connect=3.0), trust_env=False, transport=transport,
                 auth=(config.user, config.password) if config.user is not None else None,
                 headers={"X-Experience-API-Version": XAPI_VERSION, "Content-Type": "application/json"})
         _FORWARDERS[session.row.id] = self
@@ -372,11 +373,11 @@ class Forwarder:
         """Send one batch: 'sent', 'empty' (nothing waits) or 'failed' (to be tried again later)."""
         rows = self._waiting(self.batch)
         if not rows:
-            if self.state not in ("idle", "off"):
-                self.state = "idle"
+            self.state = "idle"
+            if self._told not in (None, "ok"):
+                self._told = "ok"
                 self.notify("ok")
             return "empty"
-        self.state = "sending"
         r = self._post([b for _, b in rows])
         if r is None or r.status_code == 429 or r.status_code >= 500:
             if r is not None:
@@ -387,7 +388,7 @@ class Forwarder:
             return self._failed("unauthorized", "unauthorized")
         if r.status_code in (200, 204):
             self._mark([i for i, _ in rows], "sent")
-            self.last_error = None
+            self.last_error, self.state = None, "idle"
             return "sent"
         # one (or more) statements refused: find which, one at a time
         for sid, body in rows:
@@ -407,9 +408,10 @@ class Forwarder:
         return "sent"
 
     def _failed(self, state: str, kind: str) -> str:
-        if self.state != state:
-            self.notify(kind, waiting=self.status()["waiting"], error=self.last_error or "")
         self.state = state
+        if self._told != kind:  # said once, not at every retry
+            self._told = kind
+            self.notify(kind, waiting=self.status()["waiting"], error=self.last_error or "")
         return "failed"
 
     # the heartbeats
@@ -482,7 +484,6 @@ def add_routes(app, session) -> None:
             raise ApiError(404, "unknown_session", "no session with this code here")
         return session
 
-    @app.get(API + "/xapi", include_in_schema=False)
     async def xapi_status(code: str, request: Request):
         s = find(code)
         s.trainer(bearer(request))
@@ -490,12 +491,12 @@ def add_routes(app, session) -> None:
         if f is None:
             db = connect(s.store.path)
             try:
-                return {"lrs": None, "state": "off", **counts(db, s.row.id), "last_error": None, "rejected": []}
+                return {"lrs": None, "state": "off", **counts(db, s.row.id), "last_error": None,
+                        "rejected_statements": []}
             finally:
                 db.close()
-        return {**f.status(), "rejected": f.rejected()}
+        return {**f.status(), "rejected_statements": f.rejected()}
 
-    @app.post(API + "/leave", include_in_schema=False)
     async def leave(code: str, request: Request):
         s = find(code)
         p = s.participant(bearer(request))
@@ -505,3 +506,9 @@ def add_routes(app, session) -> None:
         if f is None:
             raise ApiError(409, "not_recording", "this host records no statements")
         return f.leave(p)
+
+    # this module's annotations are strings (postponed): FastAPI is given the classes themselves
+    for route in (xapi_status, leave):
+        route.__annotations__ = {"code": str, "request": Request}
+    app.get(API + "/xapi", include_in_schema=False)(xapi_status)
+    app.post(API + "/leave", include_in_schema=False)(leave)
