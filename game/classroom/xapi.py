@@ -110,6 +110,9 @@ def _lang_tag(language: str) -> str:
 # the statement builder (pure functions of the session's facts)
 
 
+_CONTEXTS: dict[tuple[str, str, str], "Context"] = {}
+
+
 class Context:
     """What every statement of one session shares: the session, its scenario, the actors' home."""
 
@@ -121,11 +124,16 @@ class Context:
 
     @classmethod
     def of(cls, session, home_page: str | None = None) -> "Context":
-        """The context of a `ClassSession` (its home page from the registry when not given)."""
-        sc = session.rules.scenario
-        return cls(session.row.id, sc.id, sc.title, session.row.scenario_sha256, session.row.language,
-                   home_page or home_page_of(session.row.id),
-                   {nid: n.title for nid, n in sc.nodes.items() if n.title})
+        """The context of a `ClassSession` (its home page from the registry when not given); made once."""
+        home = home_page or home_page_of(session.row.id)
+        key = (session.row.id, session.row.scenario_sha256, home)
+        ctx = _CONTEXTS.get(key)
+        if ctx is None:
+            sc = session.rules.scenario
+            ctx = _CONTEXTS[key] = cls(session.row.id, sc.id, sc.title, session.row.scenario_sha256,
+                                       session.row.language, home,
+                                       {nid: n.title for nid, n in sc.nodes.items() if n.title})
+        return ctx
 
     def scenario_iri(self) -> str:
         return f"{PANDORE_IRI}/scenarios/{self.scenario_id}"

@@ -204,6 +204,8 @@ def test_a_session_through_a_real_lrs_stopped_and_started_again(ralph, ralph_pyt
     host = start_host(home, "tutoriel", "--lrs", ralph.url, "--abandon-after", "10")
     try:
         with httpx.Client(timeout=10, trust_env=False) as client:
+            page = client.get(f"{host.url}/j/{host.code}?lang=fr").text
+            assert "envoie aussi vos choix" in page and "combien de temps" in page  # the trainees are told
             a, c = join(client, host, "Camille"), join(client, host, "Sasha")
             pa, pc = Playthrough.start(TUTO, a["seed"]), Playthrough.start(TUTO, c["seed"])
             pa = choose(client, host, a, pa)
