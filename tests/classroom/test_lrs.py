@@ -172,3 +172,40 @@ def test_the_queue_survives_a_restart_of_the_host(session, tmp_path):
     finally:
         f.stop(flush_seconds=0)
         again.store.close()
+
+
+def test_the_trainers_view_and_a_trainee_leaving_over_http(session):
+    import asyncio
+
+    from game.classroom.app import create_app
+
+    server = Lrs()
+    f = forwarder(session, server)
+    app = create_app(session, "http://127.0.0.1:8765")
+    api = f"/api/v1/sessions/{session.row.code}"
+    trainer = {"Authorization": f"Bearer {session.row.trainer_token}"}
+
+    async def scenario():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+            me = (await http.post(f"{api}/participants", json={"pseudonym": "Camille"})).json()
+            mine = {"Authorization": f"Bearer {me['token']}"}
+            assert (await http.get(f"{api}/xapi", headers=mine)).status_code == 403
+            assert (await http.get(f"{api}/xapi")).status_code == 401
+            r = await http.post(f"{api}/leave", headers=mine, json={"playthrough_id": "someone-else"})
+            assert r.status_code == 404 and r.json()["error"] == "unknown_playthrough"
+            assert (await http.post(f"{api}/leave", headers=trainer, json={"playthrough_id": "x"})).status_code == 403
+            assert (await http.post(f"{api}/leave", headers=mine, content=b"{")).status_code == 400
+            r = await http.post(f"{api}/leave", headers=mine, json={"playthrough_id": me["playthrough_id"]})
+            assert r.status_code == 200 and r.json() == {"left": True, "seq": 0}
+            view = (await http.get(f"{api}/xapi", headers=trainer)).json()
+            assert view == {"lrs": "http://lrs.test/xAPI", "state": "idle", "waiting": 2, "sent": 0, "rejected": 0,
+                            "last_error": None, "rejected_statements": []}
+            assert drain(f)[-1] == "empty"
+            assert (await http.get(f"{api}/xapi", headers=trainer)).json()["sent"] == 2
+            page = (await http.get(f"/j/{session.row.code}?lang=en")).text
+            assert "also sends your choices" in page  # the trainees are told
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        f.stop(flush_seconds=0)
