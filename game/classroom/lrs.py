@@ -313,8 +313,8 @@ class Forwarder:
         if self._client is not None:
             try:
                 self._flush_budget(flush_seconds)
-            except sqlite3.Error:
-                pass  # kept: sent at the next start
+            except Exception:  # noqa: BLE001  (what is not sent is kept: sent at the next start)
+                pass
             self._client.close()
         _FORWARDERS.pop(self.session.row.id, None)
         with self._lock:
@@ -336,6 +336,8 @@ class Forwarder:
                 outcome = self.send_once() if self._client is not None else "empty"
             except sqlite3.Error as e:  # the store busy or its disk full: tried again later
                 outcome, self.last_error = "failed", f"store: {e}"
+            except Exception as e:  # noqa: BLE001  (the thread must outlive any surprise: the queue is kept)
+                outcome, self.last_error = "failed", f"{type(e).__name__}: {e}"
             if outcome == "sent":
                 delay = self.first_delay
                 continue  # more may wait: the next batch at once
@@ -365,7 +367,7 @@ class Forwarder:
 
         try:
             return self._client.post(f"{self.config.url}/statements", content="[" + ",".join(bodies) + "]")
-        except httpx.HTTPError as e:
+        except (httpx.HTTPError, httpx.InvalidURL) as e:
             self.last_error = f"{type(e).__name__}: {e}"
             return None
 

@@ -209,3 +209,17 @@ def test_the_trainers_view_and_a_trainee_leaving_over_http(session):
         asyncio.run(scenario())
     finally:
         f.stop(flush_seconds=0)
+
+
+def test_an_lrs_address_that_cannot_be_reached_keeps_the_queue(session):
+    play(session, 1, choices=1)
+    told = []
+    for url in ("http://[not-an-address", "http://127.0.0.1:9/xAPI"):
+        f = lrs.Forwarder(session, "http://127.0.0.1:8765", lrs.LrsConfig(url, "u", "p"),
+                          notify=lambda kind, **fields: told.append((kind, fields)))
+        try:
+            assert f.send_once() == "failed" and f.state == "retrying" and f.last_error
+            assert f.status()["waiting"] == 2
+        finally:
+            f.stop(flush_seconds=0)
+    assert [k for k, _ in told] == ["unreachable", "unreachable"]
