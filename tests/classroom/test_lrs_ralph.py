@@ -229,6 +229,10 @@ def test_a_session_through_a_real_lrs_stopped_and_started_again(ralph, ralph_pyt
             down = wait_for(lambda: (s := xapi_status(client, host))["state"] == "retrying" and s, 30,
                             "the host to notice that the LRS is down")
             assert down["waiting"] > 0 and down["rejected"] == 0 and down["lrs"] == ralph.url
+            with client.stream("GET", f"{host.api}/stream", headers=host.trainer) as events:  # the live view
+                data = next(line for line in events.iter_lines() if line.startswith("data: "))
+            live = json.loads(data[len("data: "):])["xapi"]
+            assert live["state"] == "retrying" and live["waiting"] >= down["waiting"] > 0
 
             ralph.start()
             total = (len(pa.choices) + 2) + 6 + 3  # Camille's, Dominique's, Sasha's (with `abandoned`)
