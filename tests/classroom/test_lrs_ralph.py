@@ -2,7 +2,7 @@
 
 Ralph pins its own FastAPI, so it lives in its own virtual environment, `.cache/ralph-venv`
 (git-ignored, made once, reused). Without PyPI the test is reported as skipped, with the reason.
-Run alone with `make test-lrs`.
+Run alone with `make test-lrs`; PANDORE_RALPH_VENV puts the venv elsewhere (a CI cache).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ httpx = pytest.importorskip("httpx")
 pytestmark = pytest.mark.lrs
 
 RALPH = "ralph-malph[cli,lrs]==5.1.0"
-VENV = ROOT / ".cache" / "ralph-venv"
+VENV = Path(os.environ.get("PANDORE_RALPH_VENV") or ROOT / ".cache" / "ralph-venv")  # reused once made
 STAMP = VENV / ".pandore-ralph-5.1.0"
 TUTO = library.load("tutoriel")[1].rules
 USER, PASSWORD = "pandore-host", "not-a-real-secret-but-long-enough"
