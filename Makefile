@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: play test check bench clean venv dist test-dist
+.PHONY: play test check bench clean venv dist test-dist test-lrs
 
 venv: $(STAMP)
 
@@ -32,6 +32,10 @@ $(AXE_STAMP): $(AXE_DIR)/package-lock.json
 test: $(STAMP) $(AXE_STAMP)
 	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-$(if $(CI),ci,dev)} SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy \
 		$(BIN)/python -m pytest -q
+
+# Against a real Learning Record Store: Ralph, installed once in its own venv (.cache/ralph-venv).
+test-lrs: $(STAMP)
+	$(BIN)/python -m pytest -q -m lrs tests/classroom
 
 check: $(STAMP)
 	$(BIN)/pandore check scenarios

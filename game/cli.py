@@ -17,6 +17,7 @@ from pathlib import Path
 
 from game import __version__
 from game.authoring import library
+from game.authoring.commands import _positive as _positive_seconds
 from game.authoring.commands import add_commands
 from game.authoring.diagnostics import Diagnostic, exit_code, print_diagnostics
 from game.i18n import LANGUAGES, choose_language, system_language, t
@@ -242,10 +243,16 @@ def _classroom_store():
 
 
 def cmd_host(args: argparse.Namespace) -> int:
+    from game.classroom import lrs
     from game.classroom.host import first_line, serve
     from game.classroom.session import ClassSession
 
     lang = _ui(args)
+    try:
+        lrs_config = lrs.resolve(args.lrs, args.lrs_user, args.lrs_password, args.lrs_config, args.lrs_home_page)
+    except lrs.ConfigError as e:
+        print(f"pandore: {t(e.key, lang, **e.fields)}", file=sys.stderr)
+        return 2
     store = _classroom_store()
     if args.resume:
         session = ClassSession.open(store, args.resume)
@@ -270,9 +277,15 @@ def cmd_host(args: argparse.Namespace) -> int:
             print(t("cli.host.ready", lang, code=session.row.code, join_url=addr.join_url))
             print(t("cli.host.trainer", lang, token=session.row.trainer_token))
             print(t("cli.host.stop", lang, session=session.row.id), flush=True)
+        if lrs_config is not None:
+            print(t("cli.lrs.forwarding", lang, url=lrs_config.url), file=sys.stderr, flush=True)
+
+    def notify(kind: str, **fields) -> None:  # the forwarder's news, for the trainer's terminal
+        print(t(f"cli.lrs.{kind}", lang, **fields), file=sys.stderr, flush=True)
 
     try:
-        return serve(session, args.bind, args.port, on_ready=ready)
+        return serve(session, args.bind, args.port, on_ready=ready, lrs=lrs_config, abandon_after=args.abandon_after,
+                     notify=notify)
     except OSError as e:
         print(f"pandore: {t('cli.host.port_taken', lang, bind=args.bind, port=args.port, error=e.strerror or e)}",
               file=sys.stderr)
@@ -299,7 +312,19 @@ def cmd_report(args: argparse.Namespace) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         atomic_write_text(folder / "choices.csv", csv_text(session))
         print(t("cli.report.written", lang, path=folder / "choices.csv"), file=sys.stderr if args.json else sys.stdout)
-    if args.json or not (args.output or args.csv):
+    if args.xapi:
+        from game.classroom import lrs, xapi
+
+        stmts = lrs.statements(session.store.path, session.row.id)
+        try:
+            atomic_write_text(Path(args.xapi), xapi.jsonl(stmts))
+        except OSError as e:
+            print(f"pandore: {t('cli.report.cannot_write', lang, path=args.xapi, error=e.strerror or e)}",
+                  file=sys.stderr)
+            return 2
+        print(t("cli.report.xapi_written", lang, n=len(stmts), path=args.xapi),
+              file=sys.stderr if args.json else sys.stdout)
+    if args.json or not (args.output or args.csv or args.xapi):
         print(_json.dumps(session.summary(), ensure_ascii=False))
     return 0
 
@@ -312,8 +337,11 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     rows = store.sessions()
     if args.action == "purge":
         gone = [r for r in rows if args.all or r.state == "ended"]
+        from game.classroom import lrs
+
         for r in gone:
             store.delete_session(r.id)
+            lrs.purge(store.path, r.id)  # its xAPI statements go with it
         print(t("cli.sessions.purged", lang, n=len(gone)))
         return 0
     if not rows:
@@ -438,6 +466,13 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     host.add_argument("--json", action="store_true", help=H("host_json"))
     host.add_argument("--resume", metavar="SESSION", help=H("resume"))
     host.add_argument("--no-undo", action="store_true", help=H("no_undo"))
+    host.add_argument("--lrs", metavar="URL", help=H("lrs"))
+    host.add_argument("--lrs-user", metavar="USER", help=H("lrs_user"))
+    host.add_argument("--lrs-password", metavar="PASSWORD", help=H("lrs_password"))
+    host.add_argument("--lrs-config", metavar="FILE", help=H("lrs_config"))
+    host.add_argument("--lrs-home-page", metavar="IRI", help=H("lrs_home_page"))
+    host.add_argument("--abandon-after", type=_positive_seconds, default=None, metavar="SECONDS",
+                      help=H("abandon_after"))
     host.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=H("lang"))
     host.set_defaults(func=cmd_host)
 
@@ -446,6 +481,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", help=H("report_output"))
     report.add_argument("--csv", metavar="DIR", help=H("csv"))
     report.add_argument("--json", action="store_true", help=H("report_json"))
+    report.add_argument("--xapi", metavar="FILE", help=H("xapi"))
     report.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=H("lang"))
     report.set_defaults(func=cmd_report)
 

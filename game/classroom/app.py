@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from game import __version__
 
+from . import lrs
 from .session import ACTIONS, ApiError, ClassSession
 
 MAX_BODY = 64 * 1024
@@ -280,6 +281,9 @@ def create_app(session: ClassSession, base_url: str = "") -> FastAPI:
             body = {"version": s.version, **s.control_body()}
             if trainer:
                 body["summary"] = s.summary()
+                xapi_status = lrs.status_of(s.row.id)
+                if xapi_status is not None:
+                    body["xapi"] = xapi_status
             else:
                 from .session import state_body
 
@@ -308,4 +312,5 @@ def create_app(session: ClassSession, base_url: str = "") -> FastAPI:
 
     add_pages(app, session)
     add_qr(app, session)
+    lrs.add_routes(app, session)
     return app

@@ -183,14 +183,21 @@ def tune_gc() -> None:
     gc.set_threshold(max(GC_GEN0, _g0), g1, g2)
 
 
-def serve(session: ClassSession, bind: str = "0.0.0.0", port: int = 8765, on_ready=None) -> int:
-    """Serve until SIGTERM/SIGINT. `on_ready(address)` runs once the socket is listening."""
+def serve(session: ClassSession, bind: str = "0.0.0.0", port: int = 8765, on_ready=None, lrs=None,
+          abandon_after: float | None = None, notify=None) -> int:
+    """Serve until SIGTERM/SIGINT. `on_ready(address)` runs once the socket is listening.
+
+    `lrs` (an `lrs.LrsConfig`, or None) is where the session's xAPI statements are forwarded."""
     import uvicorn
+
+    from . import lrs as _lrs
 
     tune_gc()
     sock = bind_socket(bind, port)
     addr = address(session, bind, sock.getsockname()[1])
     app = create_app(session, addr.url)
+    forwarder = _lrs.Forwarder(session, addr.url, lrs, notify=notify,
+                               abandon_after=_lrs.ABANDON_AFTER if abandon_after is None else abandon_after).start()
 
     class Server(uvicorn.Server):
         def handle_exit(self, sig, frame):
@@ -216,6 +223,7 @@ def serve(session: ClassSession, bind: str = "0.0.0.0", port: int = 8765, on_rea
         server.run(sockets=[sock])
     finally:
         announcement.close()
+        forwarder.stop()
         sock.close()
         session.store.close()
     return 0

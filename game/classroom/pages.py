@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from game import presentation
 from game.i18n import LANGUAGES, t
 
+from . import lrs
 from .session import ApiError, ClassSession
 
 CSS = """
@@ -216,11 +217,12 @@ def add_pages(app: FastAPI, s: ClassSession) -> None:
         resume = ""
         if me(request) is not None:
             resume = f'<p><a href="/j/{s.row.code}/play">{_e(t("class.join.continue", lang))}</a></p>'
+        lrs_notice = f' {_e(t("class.join.privacy_lrs", lang))}' if lrs.status_of(s.row.id) is not None else ""
         body = (f'<h1>{_e(t("class.join.title", lang, title=s.rules.scenario.title))}</h1>{resume}'
                 f'<form method="post" action="/j/{s.row.code}?lang={lang}"><p><label for="pseudonym">'
                 f'{_e(t("class.join.pseudonym", lang))}</label><br><input id="pseudonym" name="pseudonym" '
                 f'maxlength="32" required autocomplete="off" aria-describedby="privacy"></p>'
-                f'<p id="privacy" class="hint">{_e(t("class.join.privacy", lang))}</p>'
+                f'<p id="privacy" class="hint">{_e(t("class.join.privacy", lang))}{lrs_notice}</p>'
                 f'<p><button type="submit">{_e(t("class.join.submit", lang))}</button></p></form>')
         resp = page(lang, t("class.join.title", lang, title=s.rules.scenario.title), body, code=s.row.code)
         resp.set_cookie("pandore_lang", lang, samesite="lax")

@@ -23,6 +23,7 @@ from typing import Any, Callable
 from game.authoring.loader import load_text
 from game.engine import Playthrough, Rejected, Rules
 
+from . import xapi
 from .store import ParticipantRow, SessionRow, Store
 
 #: Unambiguous capitals and digits (no 0/O, 1/I/L).
@@ -187,7 +188,10 @@ class ClassSession:
         return token is not None and secrets.compare_digest(token, self.row.trainer_token)
 
     def player(self, token: str | None) -> Player | None:
-        return self._by_token.get(token) if token else None
+        p = self._by_token.get(token) if token else None
+        if p is not None:
+            xapi.seen(p)  # the heartbeat (`abandoned` when it stops)
+        return p
 
     def participant(self, token: str | None) -> Player:
         """The participant with this token; ApiError 401 (none, wrong) or 403 (the trainer's)."""
@@ -226,7 +230,7 @@ class ClassSession:
                     self._add(p)
                 self._changed()
 
-        return "commit", self.store.add_participant(row, done, loop), p
+        return "commit", self.store.add_participant(row, done, loop, also=xapi.joined(self, row)), p
 
     def join(self, pseudonym: object) -> Player:
         return _run(lambda loop: self._join(pseudonym, loop))
@@ -282,7 +286,8 @@ class ClassSession:
                 raise ApiError(422, "choice_refused", nxt.reason, reason=code)
             # acknowledged only once committed: the answer is given when this future is resolved
             p.pending = self.store.add_choice(p.row.playthrough_id, seq, pt.state.node, choice,
-                                              self._settle(p, nxt), loop)
+                                              self._settle(p, nxt), loop,
+                                              also=xapi.chosen(self, p, seq, pt.state.node, choice, nxt))
             return "commit", p.pending, (201, state_body(nxt))
 
     def choose(self, p: Player, playthrough_id: object, seq: object, choice: object) -> tuple[int, dict]:
@@ -308,7 +313,8 @@ class ClassSession:
             if self.state == "ended":
                 raise ApiError(423, "ended", "the session has ended")
             nxt = p.pt.undo()
-            p.pending = self.store.remove_choice(p.row.playthrough_id, seq, self._settle(p, nxt), loop)
+            p.pending = self.store.remove_choice(p.row.playthrough_id, seq, self._settle(p, nxt), loop,
+                                                 also=xapi.undone(self, p, seq))
             return "commit", p.pending, state_body(nxt)
 
     def undo(self, p: Player, playthrough_id: object, seq: object) -> dict:
@@ -347,7 +353,8 @@ class ClassSession:
                 self.state, self.held_node, self.undo_allowed = state, held, undo
                 self._changed()
 
-        fut = self.store.set_control(self.row.id, state, held, undo, done, loop)
+        fut = self.store.set_control(self.row.id, state, held, undo, done, loop,
+                                     also=xapi.ended(self) if action == "end" and self.state != "ended" else None)
         return "commit", fut, {"state": state, "node": held, "undo": undo}
 
     def control(self, action: object, node: object = None) -> dict:

@@ -278,9 +278,9 @@ class Store:
         return [_session(r) for r in self._rows("SELECT * FROM sessions ORDER BY created")]
 
     def set_control(self, session_id: str, state: str, held_node: str | None, undo_allowed: bool,
-                    on_done=None, loop=None):
+                    on_done=None, loop=None, also=None):
         return self.submit(_statement("UPDATE sessions SET state = ?, held_node = ?, undo_allowed = ? WHERE id = ?",
-                                      (state, held_node, int(undo_allowed), session_id)), on_done, loop)
+                                      (state, held_node, int(undo_allowed), session_id), also), on_done, loop)
 
     def delete_session(self, session_id: str) -> None:
         self._write_many([
@@ -297,10 +297,10 @@ class Store:
         return p, c
 
     # participants and choices
-    def add_participant(self, row: ParticipantRow, on_done=None, loop=None):
+    def add_participant(self, row: ParticipantRow, on_done=None, loop=None, also=None):
         return self.submit(_statement(
             "INSERT INTO participants VALUES (?,?,?,?,?,?,?)",
-            (row.id, row.session_id, row.pseudonym, row.token, row.playthrough_id, row.seed, row.joined)),
+            (row.id, row.session_id, row.pseudonym, row.token, row.playthrough_id, row.seed, row.joined), also),
             on_done, loop)
 
     def participants(self, session_id: str) -> list[ParticipantRow]:
@@ -321,14 +321,15 @@ class Store:
             out.setdefault(pid, []).append((seq, node, choice, at))
         return out
 
-    def add_choice(self, playthrough_id: str, seq: int, node: str, choice: str, on_done=None, loop=None):
+    def add_choice(self, playthrough_id: str, seq: int, node: str, choice: str, on_done=None, loop=None,
+                   also=None):
         """Queue one choice; the future fails with sqlite3.IntegrityError when this seq is already stored."""
         params = (playthrough_id, seq, node, choice, time.time())
-        return self.submit(_statement("INSERT INTO choices VALUES (?,?,?,?,?)", params), on_done, loop)
+        return self.submit(_statement("INSERT INTO choices VALUES (?,?,?,?,?)", params, also), on_done, loop)
 
-    def remove_choice(self, playthrough_id: str, seq: int, on_done=None, loop=None):
+    def remove_choice(self, playthrough_id: str, seq: int, on_done=None, loop=None, also=None):
         return self.submit(_statement("DELETE FROM choices WHERE playthrough_id = ? AND seq = ?",
-                                      (playthrough_id, seq)), on_done, loop)
+                                      (playthrough_id, seq), also), on_done, loop)
 
 
 def _settle(items) -> None:
@@ -342,11 +343,28 @@ def _settle(items) -> None:
             fut.set_exception(error)
 
 
-def _statement(sql: str, params=()) -> Callable[[sqlite3.Connection], None]:
-    def apply(db: sqlite3.Connection) -> None:
-        db.execute(sql, params)
+def _statement(sql: str, params=(), also: Callable[[sqlite3.Connection], Any] | None = None
+               ) -> Callable[[sqlite3.Connection], None]:
+    """One statement for a batch; `also(db)` (the xAPI statements that record it, game/classroom/xapi.py)
+    stands or falls with it, in a savepoint of the batch's transaction."""
+    if also is None:
+        def apply(db: sqlite3.Connection) -> None:
+            db.execute(sql, params)
 
-    return apply
+        return apply
+
+    def apply_also(db: sqlite3.Connection) -> None:
+        db.execute("SAVEPOINT one")
+        try:
+            db.execute(sql, params)
+            also(db)
+        except BaseException:
+            db.execute("ROLLBACK TO one")
+            db.execute("RELEASE one")
+            raise
+        db.execute("RELEASE one")
+
+    return apply_also
 
 
 def _session(r: tuple) -> SessionRow:
