@@ -22,6 +22,7 @@ import keyword
 import re
 import unicodedata
 from dataclasses import dataclass
+from types import CodeType, FunctionType
 from typing import Callable, Mapping
 
 from .names import INT_LIMIT, closest, did_you_mean
@@ -256,13 +257,17 @@ def _shape_verdict(shape: tuple, want: type | None) -> tuple[type, str, int] | N
 #: the literals are its parameters, so a scenario's hundreds of conditions
 #: cost a handful of compile() calls (compiling is most of a load's time).
 #: The parameters are the lambda's defaults, not a closure: one tuple per
-#: expression instead of a cell per parameter, and read as fast locals.
+#: expression instead of a cell per parameter, read as fast locals; each
+#: expression is a function made from the shape's one code object.
 @functools.lru_cache(maxsize=4096)
 def _factory(shape: str, n: int) -> Callable:
-    args = ", ".join(f"p{i}" for i in range(n))
-    bound = "".join(f", p{i}=p{i}" for i in range(n))
-    code = f"lambda {args}: lambda v{bound}: {shape}"
-    return eval(compile(code, "<expression>", "eval"), {"__builtins__": {}})  # generated from a checked tree
+    bound = "".join(f", p{i}=0" for i in range(n))
+    outer = compile(f"lambda v{bound}: {shape}", "<expression>", "eval")  # from a checked tree
+    code = next(c for c in outer.co_consts if isinstance(c, CodeType))
+    return lambda *params: FunctionType(code, _NO_BUILTINS, "<expression>", params)
+
+
+_NO_BUILTINS: dict = {"__builtins__": {}}
 
 
 @functools.lru_cache(maxsize=4096)
