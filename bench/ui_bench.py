@@ -6,7 +6,17 @@
   10 s; CPU seconds used / wall seconds (% of one core);
 - frame time during animations at 1280x720: the work of each animated frame
   (events, update, draw; not the wait for the next frame) over a playthrough
-  with gauge, SMS-arrival, text-reveal and video-call animations; p50/p95/max.
+  with gauge, SMS-arrival, text-reveal and video-call animations; p50/p95/max;
+- input to screen at 1280x720 and 1920x1080: the real loop (`App.step`
+  blocking, sleeping between polls as it does for a player) waits, idle, while
+  another thread presses a key after a random pause, as the X server would
+  deliver it; from that moment to the end of the `pygame.display.flip()` that
+  shows the result: a choice (the feedback panel appears) and « Continuer »
+  (the next node, or the debrief); p50/p95/max;
+- resident memory (RSS, from /proc) of a fresh process on the title screen,
+  then after each of five playthroughs through the menus (title, picker, a
+  different shipped scenario each time, briefing, every node, debrief,
+  « Un autre scénario »).
 
 Uses SDL_VIDEODRIVER=dummy unless a display is set (run under `xvfb-run` to
 include a real X server). Prints a Markdown section; `--write` puts it into
@@ -17,11 +27,13 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -52,6 +64,44 @@ pygame.time.set_timer(pygame.QUIT, int(seconds * 1000), loops=1)
 c0, w0 = time.process_time(), time.perf_counter()
 p.app.run()
 print(time.process_time() - c0, time.perf_counter() - w0)
+"""
+
+
+CHILD_MEMORY = r"""
+import gc, os, sys, pygame
+from pathlib import Path
+from game.ui import userdata
+from game.ui.app import open_window
+from game.ui.pilot import Pilot
+from game.i18n import t
+
+def rss_mb():
+    return int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+size = tuple(int(x) for x in sys.argv[1].split("x"))
+home = Path(sys.argv[2])
+app = open_window(lang="fr", size=size, dirs=userdata.Dirs(home / "c", home / "d", home / "doc"))
+p = Pilot(app)
+out = [rss_mb()]
+p.click_text(t("ui.title.play", "fr"))
+for i in range(int(sys.argv[3])):
+    cards = [b for b in p.scene.focusables if b.text == t("ui.picker.choose", "fr")]
+    p.scene.focus = p.scene.focusables.index(cards[i % len(cards)])
+    p.key(pygame.K_RETURN)
+    p.click_text(t("ui.briefing.start", "fr"))
+    for _ in range(300):
+        s = p.scene
+        if s.name != "play":
+            break
+        if s.report is not None or s.dead_end:
+            p.key(pygame.K_RETURN)
+            continue
+        p.key(pygame.K_1 + next(k for k, c in enumerate(s.choices.choices) if c.available))
+    assert p.scene.name == "debrief", p.scene.name
+    p.click_text(t("ui.debrief.another", "fr"))
+    gc.collect()
+    out.append(rss_mb())
+print(" ".join(f"{x:.1f}" for x in out))
 """
 
 
@@ -114,10 +164,121 @@ def frames(rounds: int = 3) -> dict:
     return {"frames": len(ms), "p50_ms": statistics.median(ms), "p95_ms": ms[int(len(ms) * 0.95) - 1], "max_ms": ms[-1]}
 
 
+def latency(size: tuple[int, int], rounds: int = 2, seed: int = 7) -> dict:
+    """Key press to the flip that shows its result, in the real loop (see the module's doc)."""
+    import pygame
+
+    from game.ui import userdata
+    from game.ui.app import open_window
+
+    rng = random.Random(seed)
+    flips: list[float] = []
+    real_flip = pygame.display.flip
+
+    def flip():
+        real_flip()
+        flips.append(time.perf_counter())
+
+    samples: dict[str, list[float]] = {"choice": [], "continue": []}
+    pygame.display.flip = flip
+    try:
+        with tempfile.TemporaryDirectory() as home:
+            dirs = userdata.Dirs(Path(home) / "c", Path(home) / "d", Path(home) / "doc")
+            for _ in range(rounds):
+                app = open_window(scenario_path=str(SCENARIO), seed=1, size=size, dirs=dirs)
+                handled: dict[str, float] = {}
+                real_dispatch = app._dispatch
+
+                def dispatch(ev, real_dispatch=real_dispatch, handled=handled):
+                    if getattr(ev, "bench", False) and ev.type == pygame.KEYDOWN:
+                        handled["at"] = time.perf_counter()
+                    real_dispatch(ev)
+
+                app._dispatch = dispatch
+
+                def press(key: int, kind: str | None) -> None:
+                    # a reader: the screen settles, then some time passes before the key
+                    t_end = time.perf_counter() + 6
+                    while app.animating and time.perf_counter() < t_end:
+                        app.step(block=True)
+                    quiet = time.perf_counter() + rng.uniform(0.2, 0.6)
+                    while time.perf_counter() < quiet:
+                        app.step(block=True)
+                    posted: dict[str, float] = {}
+                    handled.clear()
+
+                    def post():
+                        posted["at"] = time.perf_counter()
+                        for kind_ in (pygame.KEYDOWN, pygame.KEYUP):
+                            pygame.event.post(pygame.event.Event(kind_, key=key, mod=0, unicode="", scancode=0,
+                                                                 bench=True))
+
+                    timer = threading.Timer(rng.uniform(0.01, 0.2), post)
+                    timer.start()
+                    t_end = time.perf_counter() + 10
+                    while time.perf_counter() < t_end:
+                        app.step(block=True)
+                        if "at" in handled and flips and flips[-1] > handled["at"]:
+                            break
+                    timer.join()
+                    if kind is not None:
+                        shown = next(f for f in flips if f > handled["at"])
+                        samples[kind].append(shown - posted["at"])
+
+                press(pygame.K_RETURN, None)  # briefing -> play
+                for key in (pygame.K_1, pygame.K_1, pygame.K_2, pygame.K_1):
+                    press(key, "choice")
+                    press(pygame.K_RETURN, "continue")
+                assert app.top.name == "debrief", app.top.name
+                pygame.display.quit()
+    finally:
+        pygame.display.flip = real_flip
+    out = {}
+    for kind, xs in samples.items():
+        ms = sorted(x * 1000 for x in xs)
+        out[kind] = {"n": len(ms), "p50_ms": statistics.median(ms), "p95_ms": _p95(ms), "max_ms": ms[-1]}
+    allms = sorted(x * 1000 for xs in samples.values() for x in xs)
+    out["all"] = {"n": len(allms), "p50_ms": statistics.median(allms), "p95_ms": _p95(allms), "max_ms": allms[-1]}
+    return out
+
+
+def _p95(sorted_ms: list[float]) -> float:
+    """The 95th percentile (nearest rank)."""
+    import math
+
+    return sorted_ms[max(0, math.ceil(0.95 * len(sorted_ms)) - 1)]
+
+
+def memory(size: tuple[int, int], playthroughs: int = 5) -> dict:
+    with tempfile.TemporaryDirectory() as home:
+        out = subprocess.run([sys.executable, "-c", CHILD_MEMORY, f"{size[0]}x{size[1]}", home, str(playthroughs)],
+                             capture_output=True, text=True, env=_env(home), cwd=ROOT, check=True).stdout.split()
+    mb = [float(x) for x in out[-(playthroughs + 1):]]
+    return {"start_mb": mb[0], "after_mb": mb[1:], "final_mb": mb[-1]}
+
+
+LATENCY_TARGET_MS = {(1280, 720): 50, (1920, 1080): 100}
+MEMORY_TARGET_MB = 300
+
+
 def section(results: dict) -> str:
     s, i, f = results["startup"], results["idle"], results["frames"]
     driver = os.environ.get("SDL_VIDEODRIVER") or f"X11 ({os.environ.get('DISPLAY')})"
     ok = lambda b: "✅" if b else "❌"  # noqa: E731
+    latency_rows = ""
+    for (w, h), lat in results.get("latency", {}).items():
+        target = LATENCY_TARGET_MS[(w, h)]
+        for kind, what in (("choice", "a choice to its feedback panel"), ("continue", "« Continuer » to the next node or the debrief")):
+            r = lat[kind]
+            latency_rows += (f"| key press to the frame on screen at {w}×{h}: {what}, p95 ({r['n']} presses) "
+                             f"| ≤ {target} ms | {r['p95_ms']:.1f} ms (p50 {r['p50_ms']:.1f} ms, max {r['max_ms']:.1f} ms) "
+                             f"| {ok(r['p95_ms'] <= target)} |\n")
+    memory_rows = ""
+    for (w, h), mem in results.get("memory", {}).items():
+        steps = ", ".join(f"{x:.0f}" for x in mem["after_mb"])
+        memory_rows += (f"| resident memory at {w}×{h} after {len(mem['after_mb'])} playthroughs "
+                        f"| ≤ {MEMORY_TARGET_MB} MB | {mem['final_mb']:.0f} MB (title screen {mem['start_mb']:.0f} MB; "
+                        f"after each: {steps}) | {ok(mem['final_mb'] <= MEMORY_TARGET_MB)} |\n")
     return f"""## Game window
 
 Measured by `bench/ui_bench.py` ({time.strftime('%Y-%m-%d')}, Python {sys.version.split()[0]},
@@ -129,7 +290,7 @@ Measured by `bench/ui_bench.py` ({time.strftime('%Y-%m-%d')}, Python {sys.versio
 | launch to interactive title screen (median of 5 fresh processes) | ≤ 1.0 s | {s['median_s']:.2f} s (max {s['max_s']:.2f} s) | {ok(s['median_s'] <= 1.0)} |
 | idle on the play screen, waiting for the player ({i['wall_s']:.0f} s) | ≤ 2 % of one core | {i['percent_of_core']:.2f} % ({i['cpu_s']:.3f} s CPU) | {ok(i['percent_of_core'] <= 2)} |
 | frame time during animations at 1280×720, p95 ({f['frames']} frames) | ≤ 8 ms | {f['p95_ms']:.2f} ms (p50 {f['p50_ms']:.2f} ms, max {f['max_ms']:.2f} ms) | {ok(f['p95_ms'] <= 8)} |
-
+{latency_rows}{memory_rows}
 Idle: the loop polls events every 16 ms (33 ms after two quiet seconds) and
 sleeps in between, drawing nothing when no event arrived and no animation
 runs; `pygame.event.wait(timeout)` was measured at 2.3 % of a core under X11
@@ -147,10 +308,14 @@ def write(text: str) -> None:
 
 
 def main() -> int:
-    results = {"startup": startup(), "idle": idle(), "frames": frames()}
+    sizes = [(1280, 720), (1920, 1080)]
+    results = {"startup": startup(), "idle": idle(), "frames": frames(),
+               "latency": {size: latency(size) for size in sizes},
+               "memory": {size: memory(size) for size in sizes}}
     text = section(results)
     print(text)
-    print(json.dumps(results, indent=2))
+    print(json.dumps({k: ({f"{a}x{b}": x for (a, b), x in v.items()} if k in ("latency", "memory") else v)
+                      for k, v in results.items()}, indent=2))
     if "--write" in sys.argv:
         write(text)
     return 0

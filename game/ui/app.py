@@ -13,6 +13,10 @@ import sys
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
+from . import native  # noqa: E402
+
+native.tune()
+
 import pygame  # noqa: E402
 
 from game.i18n import LANGUAGES, t as translate  # noqa: E402

@@ -10,7 +10,7 @@ from ..controller import Controller
 from ..export import save_debrief
 from ..scene import Reset, Scene
 from ..widgets import render_chart
-from . import button_height, button_width, esc, font_tag, page
+from . import button_height, button_width, draw_card, esc, font_tag, page
 
 
 class DebriefScene(Scene):
@@ -69,6 +69,7 @@ class DebriefScene(Scene):
         text_rect = pygame.Rect(left.x, left.y, left.width, left.height - chart_h - (m.pad if wide else 0))
         ending_html = esc(d.text) if d.text else ""
         rest = self._details_html()
+        self.card_rect = text_rect if wide else None
         if wide:
             self.textbox(text_rect, ending_html, object_id="#card_text")
             self.chart_rect = pygame.Rect(left.x, text_rect.bottom + m.pad, left.width, chart_h)
@@ -153,10 +154,11 @@ class DebriefScene(Scene):
         pygame.draw.rect(surface, ctx.colour(f"{self.data.tone}_bg"), tr, border_radius=tr.height // 2)
         pygame.draw.rect(surface, ctx.colour(self.data.tone), tr, 2, border_radius=tr.height // 2)
         surface.blit(self.tone, (tr.x + m.pad, self.tone_pos[1]))
+        if self.card_rect is not None:
+            draw_card(ctx, surface, self.card_rect)
         if self.chart_rect is not None:
             r = self.chart_rect
-            pygame.draw.rect(surface, ctx.colour("surface"), r, border_radius=m.radius)
-            pygame.draw.rect(surface, ctx.colour("border"), r, max(1, m.border), border_radius=m.radius)
+            draw_card(ctx, surface, r)
             surface.blit(self.chart_head, (r.x + m.pad, r.y + m.pad // 2))
             surface.blit(self.chart, (r.x + m.pad, r.y + m.pad + self.chart_head.get_height()))
         if self.saved:

@@ -16,7 +16,7 @@ from ..controller import Controller, StepReport
 from ..scene import Push, Replace, Reset, Result, Scene
 from ..views import make_view
 from ..widgets import ChoiceList, GaugeHud
-from . import button_height, button_width, esc, font_tag
+from . import button_height, button_width, draw_card, esc, font_tag
 
 NOTICE_EVENT = pygame.USEREVENT + 7
 NOTICE_SECONDS = 6
@@ -84,6 +84,7 @@ class PlayScene(Scene):
         col = pygame.Rect(self.right.x, y, self.right.width, self.right.bottom - y)
         self.choices = None
         self.text_box = None
+        self.card_rect = None
         self.dead_end = False
         if self.report is not None:
             label = self.t("ui.play.see_debrief") if self.report.finished else self.t("ui.play.continue")
@@ -91,8 +92,8 @@ class PlayScene(Scene):
             cbh = button_height(ctx)
             self.button(pygame.Rect(col.right - cw, col.bottom - cbh, cw, cbh), label, self.proceed, object_id="#primary")
             self.focus = len(self.focusables) - 1
-            self.text_box = self.textbox(pygame.Rect(col.x, col.y, col.width, col.height - cbh - pad),
-                                         self._feedback_html(self.report), object_id="#card_text")
+            self.card_rect = pygame.Rect(col.x, col.y, col.width, col.height - cbh - pad)
+            self.text_box = self.textbox(self.card_rect, self._feedback_html(self.report), object_id="#card_text")
             self.reveal_rect = None
             return
         shown = list(node.choices)
@@ -320,6 +321,8 @@ class PlayScene(Scene):
             pygame.draw.rect(surface, ctx.colour("warning_border"), r, 1, border_radius=m.radius)
             s = ctx.text(self.notice, "small", "warning_text", r.width - 2 * m.pad)
             surface.blit(s, (r.x + m.pad, r.y + (r.height - s.get_height()) // 2))
+        if self.card_rect is not None:
+            draw_card(ctx, surface, self.card_rect)
         if self.choices is not None and not self.dead_end:
             self.choices.draw(surface)
 

@@ -1,0 +1,41 @@
+"""Process-level settings that keep the window light, applied before SDL opens it.
+
+- On Linux, SDL draws the window through the X server's shared memory
+  (`SDL_FRAMEBUFFER_ACCELERATION=0`) instead of an OpenGL texture: the game
+  blits surfaces and flips whole frames, which needs no GPU, and the OpenGL
+  path loaded a driver (Mesa's llvmpipe where there is no GPU: 60-110 MB)
+  for nothing. A value the user sets wins.
+- With glibc, large buffers (rendered text, pictures, pygame_gui's surfaces,
+  64 KB and more) are given back to the system when freed: glibc's default
+  raises that threshold as the program frees big blocks, after which each
+  screen's freed surfaces stayed in the heap (~300 MB over five
+  playthroughs at 1920x1080, docs/BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import sys
+
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
+MMAP_THRESHOLD = 64 * 1024
+
+_done = False
+
+
+def tune() -> None:
+    """Apply the settings above once per process; never fails."""
+    global _done
+    if _done:
+        return
+    _done = True
+    if not sys.platform.startswith("linux"):
+        return
+    os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+    except (OSError, AttributeError):  # not glibc (musl has no mallopt): nothing to tune
+        pass
