@@ -52,6 +52,7 @@ def first_size(desktop: tuple[int, int] | None) -> tuple[int, int]:
     w, h = max(w, MIN_SIZE[0]), max(h, MIN_SIZE[1])
     return min(w, dw), min(h, dh)
 IDLE_WAIT_MS = 1000
+POLL_S = 0.010  # idle: seconds between event polls
 IMAGE_CACHE_BYTES = 32 * 2**20
 
 
@@ -386,20 +387,17 @@ class App:
         """Sleep until events arrive (at most IDLE_WAIT_MS).
 
         pygame's `event.wait(timeout)` wakes every millisecond inside SDL,
-        which alone costs 2-3 % of a core; polling every 16 ms (33 ms after
-        two quiet seconds) costs a tenth of that and keeps input latency
-        under a frame or two.
+        which alone costs 2-3 % of a core (without a timeout too); polling
+        every POLL_S costs a fraction of that and adds at most POLL_S to the
+        time from a key press to the screen (bench/ui_bench.py).
         """
         deadline = time.perf_counter() + IDLE_WAIT_MS / 1000
         while True:
             events = pygame.event.get()
             now = time.perf_counter()
             if events or now >= deadline:
-                if events:
-                    self._last_input = now
                 return events
-            quiet = now - getattr(self, "_last_input", 0.0)
-            time.sleep(0.016 if quiet < 2.0 else 0.033)
+            time.sleep(POLL_S)
 
     def _dispatch(self, ev: pygame.event.Event) -> None:
         if ev.type == pygame.QUIT:

@@ -4,12 +4,15 @@ another scenario, save my debrief (HTML)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pygame
 
+from .. import userdata
 from ..controller import Controller
 from ..export import save_debrief
 from ..scene import Reset, Scene
-from ..widgets import render_chart
+from ..widgets import chart_min_height, render_chart
 from . import button_height, button_width, draw_card, esc, font_tag, page
 
 
@@ -65,7 +68,12 @@ class DebriefScene(Scene):
         left = pygame.Rect(body.x, body.y, left_w, body.height)
         right = pygame.Rect(left.right + m.pad * 3, body.y, body.right - left.right - m.pad * 3, body.height) if wide else None
         # ending text, then the chart
+        series = [(n, g.label, d.series[n], g.min, g.max) for n, g in self.ctl.scenario.gauges.items()]
         chart_h = max(min(m.px(250), left.height // 2), int(left.height * 0.5)) if wide else 0
+        if wide:  # a larger text makes the legend taller: the chart keeps room for its lines
+            head_h = ctx.font("body", "bold").get_linesize()
+            need = chart_min_height(ctx, left.width - 2 * m.pad, series) + head_h + m.pad * 2
+            chart_h = max(chart_h, min(need, left.height - m.pad - 3 * ctx.font("body").get_linesize() - 2 * m.pad))
         text_rect = pygame.Rect(left.x, left.y, left.width, left.height - chart_h - (m.pad if wide else 0))
         ending_html = esc(d.text) if d.text else ""
         rest = self._details_html()
@@ -78,7 +86,6 @@ class DebriefScene(Scene):
             self.chart_rect = None
             self.textbox(left, ending_html + "<br><br>" + rest)
         if self.chart_rect is not None:
-            series = [(n, g.label, d.series[n], g.min, g.max) for n, g in self.ctl.scenario.gauges.items()]
             head = ctx.text(self.t("ui.debrief.chart"), "body", "heading", style="bold")
             self.chart_head = head
             self.chart = render_chart(ctx, (self.chart_rect.width - 2 * m.pad,
@@ -133,8 +140,9 @@ class DebriefScene(Scene):
             path = save_debrief(self.ctx.dirs.documents, self.data, self.ctl.scenario.id, self.ctl.scenario.title,
                                 self._bounds(), self.ctx.lang)
             self.saved = self.t("ui.debrief.saved", path=str(path))
-        except OSError as e:
-            self.saved = self.t("ui.debrief.save_failed", error=str(e))
+        except OSError as e:  # located and in the player's language, never '[Errno 30] …'
+            where = self.ctx.dirs.documents / Path(e.filename or "debrief.html").name
+            self.saved = self.t("ui.debrief.save_failed", error=userdata.file_problem(e, where, self.ctx.lang))
         self.dirty = True
         return None
 

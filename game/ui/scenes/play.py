@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pygame
 
+from game import presentation
 from game.engine import Rejected
 
 from ..controller import Controller, StepReport
@@ -34,6 +35,8 @@ class PlayScene(Scene):
         self.reveal_t0 = ctx.now
         self.hud: GaugeHud | None = None
         self.values = dict(controller.gauges_at())
+        self._told_unsaved: str | None = None  # the save problem the player was last told about
+        self._tell_unsaved()
         if self.notice:
             pygame.time.set_timer(NOTICE_EVENT, NOTICE_SECONDS * 1000, loops=1)
 
@@ -64,7 +67,7 @@ class PlayScene(Scene):
         self.hud_rect = pygame.Rect(self.left.x, self.left.bottom - hud_h, self.left.width, hud_h)
         self.stage = pygame.Rect(self.left.x, self.left.y, self.left.width, self.hud_rect.y - self.left.y - pad)
         old = self.hud
-        self.hud = GaugeHud(ctx, self.hud_rect, gauges, self.values)
+        self.hud = GaugeHud(ctx, self.hud_rect, gauges, self.values, self.ctl.gauge_senses())
         if old is not None:
             self.hud.anim = old.anim
         # the view of the node on screen
@@ -129,13 +132,20 @@ class PlayScene(Scene):
         if not r.changes:
             out.append(esc(self.t("ui.feedback.nothing")) + "<br>")
         for c in r.changes:
-            verdict = self.t("ui.feedback.better") if c.better else self.t("ui.feedback.worse")
             colour = "positive" if c.better else "negative"
-            arrow = "▲" if c.delta > 0 else "▼"
             out.append(f"<b>{esc(c.label)}</b>  {c.old} → {c.new}  "
-                       + font_tag(ctx, "body", esc(f"{arrow} {c.delta:+d} · {verdict}"), colour, bold=True)
+                       + font_tag(ctx, "body", esc(presentation.delta_text(c.delta, c.better, ctx.lang)), colour, bold=True)
                        + font_tag(ctx, "small", esc(f" — {c.cause}"), "text_muted") + "<br>")
         return "".join(out)
+
+    def _tell_unsaved(self) -> None:
+        """The autosave failed (a read-only or full disk): say so once, in the player's
+        language, with what still works; the top bar keeps saying « non enregistrée »."""
+        problem = self.ctl.save_problem()
+        if problem is not None and problem != self._told_unsaved:
+            self.notice = self.t("ui.save.failed", reason=problem, documents=str(self.ctx.dirs.documents))
+            pygame.time.set_timer(NOTICE_EVENT, NOTICE_SECONDS * 1000, loops=1)
+        self._told_unsaved = problem
 
     # ---- actions -------------------------------------------------------------------------
     def choose(self, choice_id: str):
@@ -155,6 +165,7 @@ class PlayScene(Scene):
             self.hud.set_values(after, deltas)
         del before
         self.notice = None
+        self._tell_unsaved()
         if not result.feedback and not result.changes:
             return self.proceed(skip_report=True, finished=result.finished)
         self.report = result
@@ -312,6 +323,14 @@ class PlayScene(Scene):
         step = ctx.text(self.t("ui.play.step", n=self.ctl.turn + (0 if self.report else 1)), "small", "text_muted")
         if title.get_width() + step.get_width() + m.pad * 2 < self.bar_title_w:
             surface.blit(step, (margin + title.get_width() + m.pad * 2, self.bar.centery - step.get_height() // 2))
+        if self.ctl.save_error is not None:  # said in words, on the bar, for as long as it lasts
+            unsaved = ctx.text("⚠ " + self.t("ui.play.unsaved"), "small", "warning_text", style="bold")
+            x = margin + title.get_width() + m.pad * 2 + (step.get_width() + m.pad if title.get_width() + step.get_width()
+                                                          + m.pad * 2 < self.bar_title_w else 0)
+            r = pygame.Rect(x, self.bar.centery - unsaved.get_height() // 2 - 2, unsaved.get_width() + m.pad,
+                            unsaved.get_height() + 4)
+            pygame.draw.rect(surface, ctx.colour("warning_bg"), r, border_radius=m.radius // 2)
+            surface.blit(unsaved, (r.x + m.pad // 2, r.y + 2))
         self.view.draw(surface)
         if self.hud is not None:
             self.hud.draw(surface)
