@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from game.engine import ChoiceView, GaugeChanged, Playthrough, Rejected
 from game.engine.model import Choice, Panel, Participant, Scenario
 from game.engine.names import did_you_mean
-from game.i18n import t
+from game.i18n import t, typography
 
 #: How many causes the debrief keeps for each gauge, largest first.
 RANKED = 3
@@ -275,7 +275,7 @@ def weighed(pt: Playthrough, lang: str) -> tuple[Weighed, ...]:
             c = e.cause
             if c.kind in ("choice", "outcome"):
                 seen = pt.states[k - 1]  # events[k] come from the choice made at states[k - 1]
-                label = t("ui.quote", lang, text=rules.render(choice_model(sc, c.node, c.choice).text, seen))
+                label = t("ui.quote", lang, text=typography.inner_quotes(rules.render(choice_model(sc, c.node, c.choice).text, seen), lang))
                 if c.kind == "outcome":
                     label += " " + t("ui.debrief.by_chance", lang)
             else:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pygame
 
+from game.i18n import typography
+
 from .. import userdata
 from ..controller import Controller
 from ..export import save_debrief
@@ -107,7 +109,7 @@ class DebriefScene(Scene):
         out.append(h("ui.debrief.your_choices"))
         for e in d.choices:
             out.append(font_tag(ctx, "small", esc(self.t("ui.history.step", n=e.turn)), "text_muted", bold=True)
-                       + "  " + f"<b>{esc(self.t('ui.quote', text=e.choice or ''))}</b><br>")
+                       + "  " + f"<b>{esc(self.t('ui.quote', text=typography.inner_quotes(e.choice or '', ctx.lang)))}</b><br>")
             for f in e.feedback:
                 out.append(esc(f) + "<br>")
             out.append("<br>")

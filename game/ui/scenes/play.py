@@ -11,6 +11,7 @@ from __future__ import annotations
 import pygame
 
 from game import presentation
+from game.i18n import typography
 from game.engine import Rejected
 
 from ..controller import Controller, StepReport
@@ -125,7 +126,7 @@ class PlayScene(Scene):
     def _feedback_html(self, r: StepReport) -> str:
         ctx = self.ctx
         out = [font_tag(ctx, "small", esc(self.t("ui.feedback.your_choice")), "text_muted", bold=True) + "<br>",
-               font_tag(ctx, "h3", esc(self.t("ui.quote", text=r.choice_text)), "heading", bold=True) + "<br><br>"]
+               font_tag(ctx, "h3", esc(self.t("ui.quote", text=typography.inner_quotes(r.choice_text, ctx.lang))), "heading", bold=True) + "<br><br>"]
         for f in r.feedback:
             out.append(esc(f) + "<br><br>")
         out.append(font_tag(ctx, "small", esc(self.t("ui.feedback.what_moved")), "text_muted", bold=True) + "<br>")
