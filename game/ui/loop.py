@@ -57,11 +57,13 @@ IMAGE_CACHE_BYTES = 32 * 2**20
 
 
 class _Manager(pygame_gui.UIManager):
-    """A UIManager that takes an already loaded theme instead of parsing one again."""
+    """A UIManager that takes an already loaded theme (and its resource loader) instead of
+    parsing one again and starting loader threads that would have nothing to load."""
 
     def __init__(self, size: tuple[int, int], shared, theme: dict):
         self._shared = shared
-        super().__init__(size, theme, enable_live_theme_updates=False)
+        loader = shared.get_font_dictionary()._resource_loader if shared is not None else None
+        super().__init__(size, theme, enable_live_theme_updates=False, resource_loader=loader)
 
     def create_new_theme(self, theme_path=None):
         if self._shared is not None:
@@ -83,6 +85,7 @@ class Context:
         self.metrics: Metrics = self.theme.metrics(settings.text_size, size)
         self._gui_theme: dict | None = None
         self._shared_theme = None  # the pygame_gui theme built from _gui_theme, shared by the managers
+        self.generation = 0  # changes with the theme, the metrics or the size: managers made before are stale
         # pictures: rasterised once per size, within a budget (a scenario's pictures at every
         # window size tried would otherwise all stay)
         self._images = text_mod.SurfaceCache(IMAGE_CACHE_BYTES)
@@ -125,6 +128,7 @@ class Context:
         self.metrics = self.theme.metrics(self.settings.text_size, self.size)
         self._gui_theme = None
         self._shared_theme = None
+        self.generation += 1
         self._images.drop(lambda k: k[0] == "raw")
 
     def new_manager(self) -> pygame_gui.UIManager:

@@ -127,6 +127,7 @@ class Scene:
     def __init__(self, ctx: "Context"):
         self.ctx = ctx
         self.manager: pygame_gui.UIManager | None = None
+        self._manager_generation = -1
         self.focusables: list[pygame_gui.core.UIElement] = []
         self.focus = -1
         self.actions: dict[Any, Callable[[], Transition | None]] = {}
@@ -138,7 +139,10 @@ class Scene:
         """(Re)create the manager and every element for the current window and theme."""
         if self.manager is not None:
             self.manager.clear_and_reset()
-        self.manager = self.ctx.new_manager()
+            self.manager.set_focus_set(None)
+        if self.manager is None or self._manager_generation != self.ctx.generation:
+            self.manager = self.ctx.new_manager()  # same theme and size: the emptied one serves again
+            self._manager_generation = self.ctx.generation
         self.focusables = []
         self.actions = {}
         self.texts = []
