@@ -319,15 +319,18 @@ class PlayScene(Scene):
         pygame.draw.rect(surface, ctx.colour("surface_alt"), self.bar)
         pygame.draw.line(surface, ctx.colour("border"), self.bar.bottomleft, self.bar.bottomright, 1)
         margin = self.left.x
-        title = ctx.fit(self.ctl.scenario.title, "body", "heading", max(40, self.bar_title_w - m.px(120)), style="bold")
-        surface.blit(title, (margin, self.bar.centery - title.get_height() // 2))
-        step = ctx.text(self.t("ui.play.step", n=self.ctl.turn + (0 if self.report else 1)), "small", "text_muted")
-        if title.get_width() + step.get_width() + m.pad * 2 < self.bar_title_w:
-            surface.blit(step, (margin + title.get_width() + m.pad * 2, self.bar.centery - step.get_height() // 2))
+        unsaved = None
         if self.ctl.save_error is not None:  # said in words, on the bar, for as long as it lasts
             unsaved = ctx.text("⚠ " + self.t("ui.play.unsaved"), "small", "warning_text", style="bold")
-            x = margin + title.get_width() + m.pad * 2 + (step.get_width() + m.pad if title.get_width() + step.get_width()
-                                                          + m.pad * 2 < self.bar_title_w else 0)
+        room = self.bar_title_w - (unsaved.get_width() + m.pad * 2 if unsaved is not None else 0)
+        title = ctx.fit(self.ctl.scenario.title, "body", "heading", max(40, room - m.px(120)), style="bold")
+        surface.blit(title, (margin, self.bar.centery - title.get_height() // 2))
+        x = margin + title.get_width() + m.pad * 2
+        step = ctx.text(self.t("ui.play.step", n=self.ctl.turn + (0 if self.report else 1)), "small", "text_muted")
+        if title.get_width() + step.get_width() + m.pad * 2 < room:
+            surface.blit(step, (x, self.bar.centery - step.get_height() // 2))
+            x += step.get_width() + m.pad
+        if unsaved is not None:
             r = pygame.Rect(x, self.bar.centery - unsaved.get_height() // 2 - 2, unsaved.get_width() + m.pad,
                             unsaved.get_height() + 4)
             pygame.draw.rect(surface, ctx.colour("warning_bg"), r, border_radius=m.radius // 2)
