@@ -164,7 +164,7 @@ def frames(rounds: int = 3) -> dict:
     return {"frames": len(ms), "p50_ms": statistics.median(ms), "p95_ms": ms[int(len(ms) * 0.95) - 1], "max_ms": ms[-1]}
 
 
-def latency(size: tuple[int, int], rounds: int = 2, seed: int = 7) -> dict:
+def latency(size: tuple[int, int], rounds: int = 3, seed: int = 7) -> dict:
     """Key press to the flip that shows its result, in the real loop (see the module's doc)."""
     import pygame
 
@@ -306,9 +306,30 @@ Measured by `bench/ui_bench.py` ({time.strftime('%Y-%m-%d')}, Python {sys.versio
 {latency_rows}{memory_rows}
 Idle: the loop polls events every 10 ms and
 sleeps in between, drawing nothing when no event arrived and no animation
-runs; `pygame.event.wait(timeout)` was measured at 2.3 % of a core under X11
-because SDL wakes every millisecond inside it. Frame time counts the work of a
-frame (events, update, draw), not the sleep that paces animations at 60 Hz.
+runs; `pygame.event.wait()` was measured at 2.1-2.3 % of a core under X11
+(with or without a timeout) because SDL wakes every millisecond inside it.
+Frame time counts the work of a frame (events, update, draw), not the sleep
+that paces animations at 60 Hz.
+
+Key press to screen is wall time on this machine, shared with other work
+(1-minute load average {results.get('load', '?')}, on {os.cpu_count()} cores): a press
+waits for a core as often as not, which is why the CPU the process used in
+the same span is given beside it (what the press costs on an idle core; the
+X server's share of the flip is not in it). Before: a choice took 124-255 ms
+at 1280×720 and 395-669 ms at 1920×1080, ~80 % of it pygame_gui building the
+anti-aliased rounded card of the feedback panel; now the scene draws that
+card, every scene's pygame_gui manager shares one parsed theme and is
+emptied and refilled rather than made anew, and the debrief lays out its
+long details column in the frame after the one that shows its ending.
+
+Memory: resident set of a fresh process, after each full playthrough through
+the menus (a different shipped scenario each time). It was ~680 MB after four:
+SDL drew through a software OpenGL driver (Mesa's llvmpipe under Xvfb,
+~110 MB), glibc kept each screen's freed surfaces in the heap (its threshold
+for giving large blocks back rises as big blocks are freed), and the text and
+picture caches were bounded by count, not bytes. Now: X shared memory on
+Linux, large blocks returned to the system (`game/ui/native.py`), 32 MB each
+for rendered text and pictures (`text.SurfaceCache`).
 """
 
 
@@ -322,9 +343,11 @@ def write(text: str) -> None:
 
 def main() -> int:
     sizes = [(1280, 720), (1920, 1080)]
+    load0 = os.getloadavg()[0]
     results = {"startup": startup(), "idle": idle(), "frames": frames(),
                "latency": {size: latency(size) for size in sizes},
                "memory": {size: memory(size) for size in sizes}}
+    results["load"] = f"{load0:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
     text = section(results)
     print(text)
     print(json.dumps({k: ({f"{a}x{b}": x for (a, b), x in v.items()} if k in ("latency", "memory") else v)
