@@ -60,9 +60,9 @@ class _Manager(pygame_gui.UIManager):
     """A UIManager that takes an already loaded theme (and its resource loader) instead of
     parsing one again and starting loader threads that would have nothing to load."""
 
-    def __init__(self, size: tuple[int, int], shared, theme: dict):
+    def __init__(self, size: tuple[int, int], shared, theme: dict | None):
         self._shared = shared
-        loader = shared.get_font_dictionary()._resource_loader if shared is not None else None
+        loader = getattr(shared.get_font_dictionary(), "_resource_loader", None) if shared is not None else None
         super().__init__(size, theme, enable_live_theme_updates=False, resource_loader=loader)
 
     def create_new_theme(self, theme_path=None):
@@ -138,7 +138,8 @@ class Context:
         if self._gui_theme is None:
             self._gui_theme = self.theme.gui_theme(self.metrics)
             self._shared_theme = None
-        m = _Manager(self.size, self._shared_theme, copy.deepcopy(self._gui_theme))
+        m = _Manager(self.size, self._shared_theme,
+                     copy.deepcopy(self._gui_theme) if self._shared_theme is None else None)
         if self._shared_theme is None:
             with warnings.catch_warnings():  # it warns about fonts the theme already loaded
                 warnings.simplefilter("ignore")

@@ -1,6 +1,6 @@
 """Process-level settings that keep the window light, applied before SDL opens it.
 
-- On Linux, SDL draws the window through the X server's shared memory
+- On Linux under X11, SDL draws the window through the X server's shared memory
   (`SDL_FRAMEBUFFER_ACCELERATION=0`) instead of an OpenGL texture: the game
   blits surfaces and flips whole frames, which needs no GPU, and the OpenGL
   path loaded a driver (Mesa's llvmpipe where there is no GPU: 60-110 MB)
@@ -33,7 +33,10 @@ def tune() -> None:
     _done = True
     if not sys.platform.startswith("linux"):
         return
-    os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
+    if os.environ.get("SDL_VIDEODRIVER", "x11") in ("x11", "dummy", "offscreen"):
+        # only where SDL has a framebuffer of its own: SDL 2 picks X11 (XWayland too) unless
+        # told otherwise, and its Wayland and KMS drivers draw through a texture only
+        os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
         libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
