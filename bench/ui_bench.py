@@ -316,20 +316,24 @@ Key press to screen is wall time on this machine, shared with other work
 waits for a core as often as not, which is why the CPU the process used in
 the same span is given beside it (what the press costs on an idle core; the
 X server's share of the flip is not in it). Before: a choice took 124-255 ms
-at 1280×720 and 395-669 ms at 1920×1080, ~80 % of it pygame_gui building the
+at 1280×720 and 395-669 ms at 1920×1080 (here, one loop step of a choice at
+1280×720 took 131-470 ms), ~80 % of it pygame_gui building the
 anti-aliased rounded card of the feedback panel; now the scene draws that
 card, every scene's pygame_gui manager shares one parsed theme and is
 emptied and refilled rather than made anew, and the debrief lays out its
 long details column in the frame after the one that shows its ending.
 
 Memory: resident set of a fresh process, after each full playthrough through
-the menus (a different shipped scenario each time). It was ~680 MB after four:
+the menus (a different shipped scenario each time). It was ~680 MB after four
+(measured here before the change, 1920×1080 under Xvfb: 194 MB on the title
+screen, 671 MB after five):
 SDL drew through a software OpenGL driver (Mesa's llvmpipe under Xvfb,
 ~110 MB), glibc kept each screen's freed surfaces in the heap (its threshold
 for giving large blocks back rises as big blocks are freed), and the text and
 picture caches were bounded by count, not bytes. Now: X shared memory on
 Linux, large blocks returned to the system (`game/ui/native.py`), 32 MB each
-for rendered text and pictures (`text.SurfaceCache`).
+for rendered text and pictures (`text.SurfaceCache`). Ten playthroughs at
+1920×1080 level off at ~270 MB (the caches full).
 """
 
 
