@@ -320,8 +320,10 @@ at 1280×720 and 395-669 ms at 1920×1080 (here, one loop step of a choice at
 1280×720 took 131-470 ms), ~80 % of it pygame_gui building the
 anti-aliased rounded card of the feedback panel; now the scene draws that
 card, every scene's pygame_gui manager shares one parsed theme and is
-emptied and refilled rather than made anew, and the debrief lays out its
-long details column in the frame after the one that shows its ending.
+emptied and refilled rather than made anew, the debrief lays out its
+long details column in the frame after the one that shows its ending, and
+what the first screen holds is frozen out of Python's garbage collector (a
+full collection: 13 ms before, 0.1 ms after).
 
 Memory: resident set of a fresh process, after each full playthrough through
 the menus (a different shipped scenario each time). It was ~680 MB after four

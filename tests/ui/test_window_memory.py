@@ -68,3 +68,15 @@ def test_native_tuning_is_applied_once_and_respects_the_user(monkeypatch):
         monkeypatch.setenv("SDL_VIDEODRIVER", "wayland")  # no framebuffer of its own there: left alone
         native.tune()
         assert "SDL_FRAMEBUFFER_ACCELERATION" not in __import__("os").environ
+
+
+def test_what_the_first_screen_holds_is_set_aside_from_the_collector(make_pilot):
+    import gc
+    import time
+
+    make_pilot()
+    assert gc.get_freeze_count() > 1000
+    t0 = time.process_time()
+    gc.collect()
+    assert gc.get_freeze_count() > 1000  # a collection does not walk them again
+    del t0
