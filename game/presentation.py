@@ -11,7 +11,9 @@ comes from the catalogues in the language asked for.
 - `step_report(pt, k, lang)`: what choice number k did (its text, reply,
   feedback, each gauge that moved: by how much, why, better or worse);
 - `history(pt, lang)`: every node seen and what was chosen there;
-- `debrief(pt, lang)`: per gauge, the causes that moved it, ranked.
+- `debrief(pt, lang)`: per gauge, the causes that moved it, ranked;
+- `delta_text(delta, better, lang)`, `gauge_sense(scenario, gauge, lang)`: a
+  change and which way is good for a gauge, in words (never colour alone).
 
 Pure functions of a Playthrough: no files, no pygame.
 """
@@ -123,6 +125,29 @@ class Debrief:
 def better(scenario: Scenario, gauge: str, delta: int) -> bool:
     """Whether a change of `delta` is better for the people served (a `good: low` gauge gets better going down)."""
     return (delta > 0) == (scenario.gauges[gauge].good == "high")
+
+
+def delta_text(delta: int, is_better: bool, lang: str) -> str:
+    """A change as a person reads it, without its colour: '▲ +5 · mieux' / '▼ -3 · worse'."""
+    arrow = "▲" if delta > 0 else "▼"
+    verdict = t("ui.feedback.better", lang) if is_better else t("ui.feedback.worse", lang)
+    return f"{arrow}\u00a0{delta:+d} · {verdict}"
+
+
+@dataclass(frozen=True)
+class GaugeSense:
+    """Which way is good for a gauge, in words: 'plus haut = mieux' / 'lower is better'."""
+
+    gauge: str
+    good: str  # "high" or "low"
+    arrow: str  # "↑" when high is good, "↓" when low is good
+    words: str
+
+
+def gauge_sense(scenario: Scenario, gauge: str, lang: str) -> GaugeSense:
+    good = scenario.gauges[gauge].good
+    key = "ui.gauge.high_is_good" if good == "high" else "ui.gauge.low_is_good"
+    return GaugeSense(gauge, good, "↑" if good == "high" else "↓", t(key, lang))
 
 
 def choice_model(scenario: Scenario, node_id: str, choice_id: str) -> Choice:
@@ -250,7 +275,7 @@ def weighed(pt: Playthrough, lang: str) -> tuple[Weighed, ...]:
             c = e.cause
             if c.kind in ("choice", "outcome"):
                 seen = pt.states[k - 1]  # events[k] come from the choice made at states[k - 1]
-                label = t("ui.quote", lang, text=rules.render(choice_model(sc, c.node, c.choice).text, seen))
+                label = t("ui.quote", lang, text=typography.inner_quotes(rules.render(choice_model(sc, c.node, c.choice).text, seen), lang))
                 if c.kind == "outcome":
                     label += " " + t("ui.debrief.by_chance", lang)
             else:

@@ -9,7 +9,9 @@ identical in keys and the files free of duplicates.
 `t(key, lang, **values)` returns the string with `{name}` filled in; a key
 missing from a catalogue falls back to French, then to the key itself.
 Besides str.format's, a field may use `!q` (a name from a file, quoted the
-language's way: « x » / 'x') and `!n` (a number: 1 234,5 / 1,234.5).
+language's way: « x » / 'x') and `!n` (a number: 1 234,5 / 1,234.5), and a
+number may carry its word in both numbers, `{n:|erreur|erreurs}` (1 erreur,
+3 erreurs; the number and the word held together), never "erreur(s)".
 Typography (colon spacing, quotes, numbers, dates) lives in
 `game.i18n.typography`.
 """
@@ -23,7 +25,7 @@ import string
 from functools import lru_cache
 from pathlib import Path
 
-from .typography import ident, keep_together, number  # noqa: F401  (keep_together: the old home)
+from .typography import ident, keep_together, number, plural  # noqa: F401  (keep_together: the old home)
 
 LANGUAGES = ("fr", "en")
 DEFAULT = "fr"
@@ -49,6 +51,14 @@ class Formatter(string.Formatter):
     def __init__(self, lang: str):
         self.lang = lang
 
+    def format_field(self, value, format_spec):
+        if format_spec.startswith("|"):  # '{n:|erreur|erreurs}': the number and its word, in the right number
+            one, _, other = format_spec[1:].partition("|")
+            if isinstance(value, str) and value.lstrip("-").isdigit():
+                value = int(value)
+            return plural(value, one, other or one, self.lang) if isinstance(value, (int, float)) else str(value)
+        return super().format_field(value, format_spec)
+
     def convert_field(self, value, conversion):
         if conversion == "q":
             return ident(value, self.lang)
@@ -61,7 +71,7 @@ def t(key: str, lang: str = DEFAULT, **values: object) -> str:
     text = catalogue(lang).get(key) or catalogue(DEFAULT).get(key) or key
     if not values:
         return text
-    if "!" not in text:
+    if "!" not in text and ":|" not in text:
         return text.format(**values)
     try:
         return Formatter(lang).vformat(text, (), values)

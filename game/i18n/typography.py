@@ -14,7 +14,10 @@ rules live once:
 - `unit(n, unit, lang)`             15 min, with a no-break space, both languages
 - `date(d, lang)`                   1 décembre 2026 / 1 December 2026
 - `keep_together(text)`             French: a no-break space before : ; ! ? »
-                                    and after «, so wrapping never orphans them
+                                    and after «, so wrapping never orphans them;
+                                    a number held to its unit ('23 h 12', '15 min')
+- `plural(n, one, other, lang)`     '1 erreur' / '3 erreurs'; catalogues write
+                                    it '{n:|erreur|erreurs}' (see game.i18n.t)
 
 `lang` is "fr" or "en"; anything else is treated as English. Nothing here
 reads files or depends on the rest of the project.
@@ -50,9 +53,30 @@ def label(name: str, value: object, lang: str) -> str:
     return f"{name}{colon(lang)}{value}"
 
 
+_INNER_FR = re.compile(r"«[\s\u00a0\u202f]*(.*?)[\s\u00a0\u202f]*»", re.S)
+_INNER_EN = re.compile(r"“(.*?)”", re.S)
+
+
+def inner_quotes(text: object, lang: str) -> str:
+    """`text`'s own quotes at the second level, for quoting it: “ ” in French, ‘ ’ in
+    English, so that a quoted choice never reads « « » »."""
+    if is_french(lang):
+        return _INNER_FR.sub(lambda m: f"“{m.group(1)}”", str(text))
+    return _INNER_EN.sub(lambda m: f"‘{m.group(1)}’", str(text))
+
+
 def quote(text: object, lang: str) -> str:
-    """Quoted prose: « text » in French, “text” in English."""
-    return f"«{NBSP}{text}{NBSP}»" if is_french(lang) else f"“{text}”"
+    """Quoted prose: « text » in French, “text” in English (quotes inside: `inner_quotes`)."""
+    inner = inner_quotes(text, lang)
+    return f"«{NBSP}{inner}{NBSP}»" if is_french(lang) else f"“{inner}”"
+
+
+def plural(n: int | float, one: str, other: str, lang: str) -> str:
+    """`n` and the word in the right number: '1 erreur', '0 erreur', '3 erreurs'
+    (French: 0 and 1 take the singular); '1 error', '0 errors'."""
+    single = abs(n) < 2 if is_french(lang) else n == 1
+    value = number(n, lang) if isinstance(n, (int, float)) and not isinstance(n, bool) else str(n)
+    return f"{value} {one if single else other}"
 
 
 def ident(text: object, lang: str) -> str:
@@ -97,12 +121,23 @@ def time(t: _dt.time | _dt.datetime, lang: str) -> str:
 
 _BEFORE = re.compile(r" ([:;!?»])")
 _AFTER = re.compile(r"([«]) ")
+#: a number and the unit, symbol or hour mark after it ('23 h', '15 min', '3,50 €', '12 %',
+#: '16 ans'), and '23 h 12': held together when wrapped
+_UNITS = r"(?:h|min|s|ms|j|ans?|mois|km|m|kg|g|€|%|°C|Ko|Mo|Go|KiB|MiB|GiB|fois|pts?)"
+_NUMBER_UNIT = re.compile(r"(\d) (" + _UNITS + r")(?![\w])")
+_HOUR_MINUTES = re.compile(r"(\d\u00a0h) (\d\d)(?!\d)")
+_THOUSANDS = re.compile(r"(?<![\d,.])(\d{1,3}) (?=\d{3}(?!\d))")
 
 
 def keep_together(text: str) -> str:
-    """French typography for wrapped text: the space before : ; ! ? » and after «
-    becomes a no-break space, so no line starts with ':' or '»' (and none ends with '«')."""
-    return _AFTER.sub("\\1\u00a0", _BEFORE.sub("\u00a0\\1", text))
+    """Typography for wrapped text: the space before : ; ! ? » and after « becomes a
+    no-break space (no line starts with ':' or '»', none ends with '«'), and so do the
+    spaces inside '23 h 12', '15 min', '3,50 €', '1 234': a number never leaves its unit."""
+    text = _AFTER.sub("\\1\u00a0", _BEFORE.sub("\u00a0\\1", text))
+    if any(c.isdigit() for c in text):
+        text = _HOUR_MINUTES.sub("\\1\u00a0\\2", _NUMBER_UNIT.sub("\\1\u00a0\\2", text))
+        text = _THOUSANDS.sub(lambda m: m.group(1) + NNBSP, text)
+    return text
 
 
 #: Control characters as their visible pictures (U+2400...): a text from a file can
@@ -121,4 +156,4 @@ def plain_spaces(text: str) -> str:
 
 
 __all__ = ["NBSP", "NNBSP", "colon", "date", "ident", "keep_together", "label", "number", "percent",
-           "plain_spaces", "quote", "time", "unit", "visible"]
+           "inner_quotes", "plain_spaces", "plural", "quote", "time", "unit", "visible"]

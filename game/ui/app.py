@@ -13,6 +13,10 @@ import sys
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
+from . import native  # noqa: E402
+
+native.tune()
+
 import pygame  # noqa: E402
 
 from game.i18n import LANGUAGES, t as translate  # noqa: E402
@@ -58,8 +62,10 @@ def open_window(lang: str | None = None, scenario_path: str | None = None, seed:
             scenes.append(open_scenario(ctx, scenario_path, seed))
         return scenes
 
-    return App(first, SCENES, lang=lang, size=size, dirs=dirs,
-               force_lang=scenario_path is not None and lang in LANGUAGES)
+    app = App(first, SCENES, lang=lang, size=size, dirs=dirs,
+              force_lang=scenario_path is not None and lang in LANGUAGES)
+    native.settle_memory()
+    return app
 
 
 def _no_screen() -> bool:

@@ -50,6 +50,7 @@ class Controller:
         self.pt = Playthrough.start(loaded.rules, self.seed)
         self.notice: str | None = None
         self._recorded = False
+        self.save_error: tuple[OSError, Path] | None = None  # the last autosave failed: why, where
         self._save()
 
     # ---- construction ---------------------------------------------------------
@@ -62,6 +63,7 @@ class Controller:
         ctl.seed = save.seed
         ctl.notice = None
         ctl._recorded = False
+        ctl.save_error = None
         try:
             result = load_save(loaded.rules, save)
         except SaveError as e:  # the scenario's id changed since the save: a stale save, said as such
@@ -194,8 +196,20 @@ class Controller:
                 userdata.clear_autosave(self.dirs)
             else:
                 userdata.write_autosave(self.dirs, make_save(self.pt, self.loaded.sha256 or ""), str(self.path))
-        except OSError:
-            pass  # a full disk must not stop play; the next choice tries again
+            self.save_error = None
+        except OSError as e:  # play goes on; the screens say the game is not saved, the next choice tries again
+            self.save_error = (e, self.dirs.autosave_file)  # told as "the folder <data> ...", the one the player knows
+
+    def retry_save(self) -> bool:
+        """Try the autosave again (the player freed some space); True when it is saved now."""
+        self._save()
+        return self.save_error is None
+
+    def save_problem(self) -> str | None:
+        """Why the game is not saved, in the player's language (None when it is)."""
+        if self.save_error is None:
+            return None
+        return userdata.file_problem(self.save_error[0], self.save_error[1], self.lang)
 
     def _record_ending(self) -> None:
         if self._recorded or self.dirs is None:
@@ -207,6 +221,10 @@ class Controller:
             userdata.save_progress(self.dirs, prog)
         except OSError:
             pass
+
+    def gauge_senses(self) -> dict[str, presentation.GaugeSense]:
+        """Which way is good for each gauge, in words, in the scenario's order."""
+        return {n: presentation.gauge_sense(self.scenario, n, self.lang) for n in self.scenario.gauges}
 
     # ---- looking back ----------------------------------------------------------------
     def history(self) -> list[HistoryEntry]:

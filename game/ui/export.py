@@ -84,7 +84,7 @@ def debrief_html(d: Debrief, scenario_title: str, bounds: dict[str, tuple[int, i
     for e in d.choices:
         fb = "".join(f"<p>{_e(f)}</p>" for f in e.feedback)
         choices.append(f"<li><p class=step>{_e(t('ui.history.step', lang, n=e.turn))}"
-                       f"{(' — ' + _e(e.title)) if e.title else ''}</p><p><b>{_e(t('ui.quote', lang, text=e.choice or ''))}</b></p>{fb}</li>")
+                       f"{(' — ' + _e(e.title)) if e.title else ''}</p><p><b>{_e(t('ui.quote', lang, text=typography.inner_quotes(e.choice or '', lang)))}</b></p>{fb}</li>")
     found = "".join(f"<li>{'✓ ' + _e(d.endings[eid]) if eid in d.found else '— ' + _e(t('ui.debrief.not_found', lang))}</li>"
                     for eid in d.endings)
     key_points = "".join(f"<li>{_e(k)}</li>" for k in d.key_points)

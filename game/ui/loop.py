@@ -53,6 +53,23 @@ def first_size(desktop: tuple[int, int] | None) -> tuple[int, int]:
     w, h = max(w, MIN_SIZE[0]), max(h, MIN_SIZE[1])
     return min(w, dw), min(h, dh)
 IDLE_WAIT_MS = 1000
+POLL_S = 0.010  # idle: seconds between event polls
+IMAGE_CACHE_BYTES = 32 * 2**20
+
+
+class _Manager(pygame_gui.UIManager):
+    """A UIManager that takes an already loaded theme (and its resource loader) instead of
+    parsing one again and starting loader threads that would have nothing to load."""
+
+    def __init__(self, size: tuple[int, int], shared, theme: dict | None):
+        self._shared = shared
+        loader = getattr(shared.get_font_dictionary(), "_resource_loader", None) if shared is not None else None
+        super().__init__(size, theme, enable_live_theme_updates=False, resource_loader=loader)
+
+    def create_new_theme(self, theme_path=None):
+        if self._shared is not None:
+            return self._shared
+        return super().create_new_theme(theme_path)
 
 
 class Context:
@@ -68,7 +85,11 @@ class Context:
         self.theme: Theme = load_theme(settings.theme_name, settings.reading_font)
         self.metrics: Metrics = self.theme.metrics(settings.text_size, size, settings.line_spacing)
         self._gui_theme: dict | None = None
-        self._images: dict[tuple, pygame.Surface | None] = {}
+        self._shared_theme = None  # the pygame_gui theme built from _gui_theme, shared by the managers
+        self.generation = 0  # changes with the theme, the metrics or the size: managers made before are stale
+        # pictures: rasterised once per size, within a budget (a scenario's pictures at every
+        # window size tried would otherwise all stay)
+        self._images = text_mod.SurfaceCache(IMAGE_CACHE_BYTES)
         self.now = 0.0  # seconds since start, for animations
 
     # ---- language --------------------------------------------------------------
@@ -108,15 +129,24 @@ class Context:
         self.theme = load_theme(self.settings.theme_name, self.settings.reading_font)
         self.metrics = self.theme.metrics(self.settings.text_size, self.size, self.settings.line_spacing)
         self._gui_theme = None
-        self._images = {k: v for k, v in self._images.items() if k[0] == "raw"}
+        self._shared_theme = None
+        self.generation += 1
+        self._images.drop(lambda k: k[0] == "raw")
 
     def new_manager(self) -> pygame_gui.UIManager:
+        """A manager for a scene. Every manager of one theme and size shares one pygame_gui
+        theme (its fonts, its cache of drawn shapes): parsing it, loading its fonts and
+        its first shape atlas cost ~20 ms and several MB per scene build."""
         if self._gui_theme is None:
             self._gui_theme = self.theme.gui_theme(self.metrics)
-        m = pygame_gui.UIManager(self.size, copy.deepcopy(self._gui_theme), enable_live_theme_updates=False)
-        with warnings.catch_warnings():  # it warns about fonts the theme already loaded
-            warnings.simplefilter("ignore")
-            m.preload_fonts(self.theme.preload(self.metrics))
+            self._shared_theme = None
+        m = _Manager(self.size, self._shared_theme,
+                     copy.deepcopy(self._gui_theme) if self._shared_theme is None else None)
+        if self._shared_theme is None:
+            with warnings.catch_warnings():  # it warns about fonts the theme already loaded
+                warnings.simplefilter("ignore")
+                m.preload_fonts(self.theme.preload(self.metrics))
+            self._shared_theme = m.ui_theme
         return m
 
     # ---- images ------------------------------------------------------------------
@@ -126,10 +156,10 @@ class Context:
             return None
         key = ("fit", str(path), box, tint)
         if key in self._images:
-            return self._images[key]
+            return self._images.get(key)
         img = None
         if picture_problem(path) is not None:  # never decode what declares gigapixels, nor a device
-            self._images[key] = None
+            self._images.put(key, None)
             return None
         try:
             if path.suffix.lower() == ".svg":
@@ -152,17 +182,17 @@ class Context:
                     img.fill(tint[:3] + (255,), special_flags=pygame.BLEND_RGBA_MIN)
         except (pygame.error, OSError, ValueError):
             img = None
-        self._images[key] = img
+        self._images.put(key, img)
         return img
 
     def _raw(self, path: Path) -> pygame.Surface | None:
         key = ("raw", str(path))
         if key not in self._images:
             try:
-                self._images[key] = pygame.image.load(str(path)) if path.is_file() else None
+                self._images.put(key, pygame.image.load(str(path)) if path.is_file() else None)
             except (pygame.error, OSError, ValueError):
-                self._images[key] = None
-        return self._images[key]
+                self._images.put(key, None)
+        return self._images.get(key)
 
 
 class App:
@@ -219,7 +249,11 @@ class App:
         if fullscreen and os.environ.get("SDL_VIDEODRIVER") != "dummy":
             screen = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
         else:
-            screen = pygame.display.set_mode(size, pygame.RESIZABLE)
+            with warnings.catch_warnings():  # "forcibly resized": leaving full screen, asked again below
+                warnings.simplefilter("ignore", RuntimeWarning)
+                screen = pygame.display.set_mode(size, pygame.RESIZABLE)
+            if screen.get_size() != tuple(size):  # X11 without GL keeps the full-screen size the first time
+                screen = pygame.display.set_mode(size, pygame.RESIZABLE)
         try:  # pygame-ce's Window API: keep the layouts above their smallest size
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)
@@ -373,20 +407,17 @@ class App:
         """Sleep until events arrive (at most IDLE_WAIT_MS).
 
         pygame's `event.wait(timeout)` wakes every millisecond inside SDL,
-        which alone costs 2-3 % of a core; polling every 16 ms (33 ms after
-        two quiet seconds) costs a tenth of that and keeps input latency
-        under a frame or two.
+        which alone costs 2-3 % of a core (without a timeout too); polling
+        every POLL_S costs a fraction of that and adds at most POLL_S to the
+        time from a key press to the screen (bench/ui_bench.py).
         """
         deadline = time.perf_counter() + IDLE_WAIT_MS / 1000
         while True:
             events = pygame.event.get()
             now = time.perf_counter()
             if events or now >= deadline:
-                if events:
-                    self._last_input = now
                 return events
-            quiet = now - getattr(self, "_last_input", 0.0)
-            time.sleep(0.016 if quiet < 2.0 else 0.033)
+            time.sleep(POLL_S)
 
     def _dispatch(self, ev: pygame.event.Event) -> None:
         if ev.type == pygame.QUIT:

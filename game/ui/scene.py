@@ -117,6 +117,9 @@ def in_pieces(html: str) -> str:
     return _RUN.sub(lambda m: _pieces(m.group(0)), html)
 
 
+SCROLL_KEYS = (pygame.K_UP, pygame.K_DOWN, pygame.K_PAGEUP, pygame.K_PAGEDOWN, pygame.K_HOME, pygame.K_END)
+
+
 class Scene:
     """Base scene: a pygame_gui manager, keyboard focus over its buttons."""
 
@@ -126,9 +129,11 @@ class Scene:
     def __init__(self, ctx: "Context"):
         self.ctx = ctx
         self.manager: pygame_gui.UIManager | None = None
+        self._manager_generation = -1
         self.focusables: list[pygame_gui.core.UIElement] = []
         self.focus = -1
         self.actions: dict[Any, Callable[[], Transition | None]] = {}
+        self.texts: list[pygame_gui.elements.UITextBox] = []  # the text boxes, for keyboard scrolling
         self.dirty = True
 
     # ---- life cycle --------------------------------------------------------------
@@ -136,9 +141,13 @@ class Scene:
         """(Re)create the manager and every element for the current window and theme."""
         if self.manager is not None:
             self.manager.clear_and_reset()
-        self.manager = self.ctx.new_manager()
+            self.manager.set_focus_set(None)
+        if self.manager is None or self._manager_generation != self.ctx.generation:
+            self.manager = self.ctx.new_manager()  # same theme and size: the emptied one serves again
+            self._manager_generation = self.ctx.generation
         self.focusables = []
         self.actions = {}
+        self.texts = []
         keep = self.focus
         self.layout()
         if 0 <= keep < len(self.focusables):
@@ -183,8 +192,40 @@ class Scene:
         return pygame_gui.elements.UILabel(rect, text, self.manager, container=container, object_id=object_id)
 
     def textbox(self, rect: pygame.Rect, html: str, object_id: str | None = None, container=None):
-        return pygame_gui.elements.UITextBox(in_pieces(html), rect, self.manager, container=container,
-                                             object_id=object_id)
+        tb = pygame_gui.elements.UITextBox(in_pieces(html), rect, self.manager, container=container,
+                                           object_id=object_id)
+        self.texts.append(tb)
+        return tb
+
+    def scroll_target(self):
+        """The text box the keyboard scrolls: the tallest one that does not fit, if any."""
+        boxes = [tb for tb in self.texts if tb.alive() and tb.scroll_bar is not None]
+        return max(boxes, key=lambda tb: 1 - tb.scroll_bar.visible_percentage, default=None)
+
+    def scroll_key(self, event: pygame.event.Event) -> bool:
+        """Up/Down (a few lines), Page Up/Down (a page), Home/End scroll the text box that
+        does not fit. Returns whether the key scrolled. With such a box on screen, Tab and
+        Left/Right move the focus (Up/Down scroll, as in a browser)."""
+        if event.key not in SCROLL_KEYS:
+            return False
+        tb = self.scroll_target()
+        if tb is None:
+            return False
+        bar = tb.scroll_bar
+        seen = bar.visible_percentage
+        end = max(0.0, 1.0 - seen)
+        step = {pygame.K_UP: -seen / 6, pygame.K_DOWN: seen / 6, pygame.K_PAGEUP: -seen * 0.9,
+                pygame.K_PAGEDOWN: seen * 0.9}
+        if event.key == pygame.K_HOME:
+            target = 0.0
+        elif event.key == pygame.K_END:
+            target = end
+        else:
+            target = max(0.0, min(end, bar.start_percentage + step[event.key]))
+        bar.set_scroll_from_start_percentage(target)
+        tb.update(0.0)  # the text moves in this frame, not the next one
+        self.dirty = True
+        return True
 
     # ---- events ----------------------------------------------------------------------
     def handle(self, event: pygame.event.Event) -> Transition | None:
@@ -198,6 +239,8 @@ class Scene:
             res = self.handle_key(event)
             if res is not None:
                 return res
+            if self.scroll_key(event):
+                return None
             return self.handle_focus_key(event)
         return None
 
@@ -264,23 +307,36 @@ def _visible_clip(el) -> pygame.Rect | None:
     return None
 
 
+def _scrolling_container_of(el):
+    """The UIScrollingContainer whose contents hold `el`, or None (pygame_gui does not link
+    the inner container back to it)."""
+    inner = getattr(el, "ui_container", None)
+    manager = getattr(el, "ui_manager", None)
+    if inner is None or manager is None:
+        return None
+    for sprite in manager.get_sprite_group().sprites():
+        if isinstance(sprite, pygame_gui.elements.UIScrollingContainer) and sprite.get_container() is inner:
+            return sprite
+    return None
+
+
 def scroll_into_view(el) -> None:
-    """If `el` sits in a scrolling container, scroll so it is visible."""
-    parent = getattr(el, "ui_container", None)
-    sc = getattr(parent, "parent_element", None) if parent is not None else None
-    while sc is not None and not isinstance(sc, pygame_gui.elements.UIScrollingContainer):
-        sc = getattr(sc, "parent_element", None)
-    if sc is None or sc.vert_scroll_bar is None:
+    """If `el` sits in a scrolling container, scroll so it is wholly visible (now, not at the next update)."""
+    sc = _scrolling_container_of(el)
+    if sc is None or sc.vert_scroll_bar is None or not sc.scrolling_height:
         return
-    view = sc.get_container().get_abs_rect() if hasattr(sc, "get_container") else None
-    outer = sc.get_abs_rect()
+    view = sc.get_abs_rect()
+    inner = sc.get_container().get_abs_rect()
+    offset = view.top - inner.top  # how far it is scrolled now
     rect = el.get_abs_rect()
-    bar = sc.vert_scroll_bar
-    inner_h = sc.scrolling_height if hasattr(sc, "scrolling_height") else None
-    if inner_h is None or inner_h <= outer.height:
+    top, bottom = rect.top - inner.top, rect.bottom - inner.top
+    margin = 8
+    if top - offset < 0:
+        offset = top - margin
+    elif bottom - offset > view.height:
+        offset = bottom - view.height + margin
+    else:
         return
-    if rect.top < outer.top or rect.bottom > outer.bottom:
-        offset_now = outer.top - (view.top if view else outer.top)
-        target = offset_now + (rect.top - outer.top) - 8 if rect.top < outer.top else offset_now + (rect.bottom - outer.bottom) + 8
-        target = max(0, min(target, inner_h - outer.height))
-        bar.set_scroll_from_start_percentage(target / inner_h)
+    offset = max(0, min(offset, sc.scrolling_height - view.height))
+    sc.vert_scroll_bar.set_scroll_from_start_percentage(offset / sc.scrolling_height)
+    sc.update(0.0)

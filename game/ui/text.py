@@ -8,14 +8,87 @@ surfaces instead of re-rendering glyphs.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections import OrderedDict
+from functools import lru_cache, wraps
 from pathlib import Path
+from typing import Any, Callable, Hashable
 
 import pygame
 
 from game.i18n import keep_together
 
 Colour = tuple[int, int, int] | tuple[int, int, int, int]
+
+
+def surface_bytes(s: Any) -> int:
+    """What a surface holds in memory (0 for None)."""
+    return s.get_width() * s.get_height() * s.get_bytesize() if isinstance(s, pygame.Surface) else 0
+
+
+class SurfaceCache:
+    """A least-recently-used cache of surfaces bounded by the bytes they hold, not by
+    their number: one text block of a long debrief weighs as much as a thousand short
+    labels, and a count-bounded cache let the window grow by hundreds of MB."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._items
+
+    def get(self, key: Hashable, default: Any = None) -> Any:
+        if key not in self._items:
+            return default
+        self._items.move_to_end(key)
+        return self._items[key]
+
+    def put(self, key: Hashable, value: Any) -> Any:
+        if key in self._items:
+            self.bytes -= surface_bytes(self._items.pop(key))
+        self._items[key] = value
+        self.bytes += surface_bytes(value)
+        while self.bytes > self.max_bytes and len(self._items) > 1:
+            _, old = self._items.popitem(last=False)
+            self.bytes -= surface_bytes(old)
+        return value
+
+    def drop(self, keep: Callable[[Hashable], bool]) -> None:
+        """Forget every entry whose key `keep` refuses."""
+        for key in [k for k in self._items if not keep(k)]:
+            self.bytes -= surface_bytes(self._items.pop(key))
+
+    def clear(self) -> None:
+        self._items.clear()
+        self.bytes = 0
+
+
+def cached_surfaces(max_bytes: int):
+    """Memoise a function returning surfaces in a SurfaceCache of `max_bytes`
+    (`f.cache` is the cache, `f.cache_clear()` empties it)."""
+
+    def wrap_(fn):
+        cache = SurfaceCache(max_bytes)
+        missing = object()
+
+        @wraps(fn)
+        def cached(*args):
+            got = cache.get(args, missing)
+            return cache.put(args, fn(*args)) if got is missing else got
+
+        cached.cache = cache
+        cached.cache_clear = cache.clear
+        return cached
+
+    return wrap_
+
+
+#: what rendered text may keep in memory (a 1920x1080 window's screens use ~10 MB of it)
+TEXT_CACHE_BYTES = 32 * 2**20
 
 
 @lru_cache(maxsize=128)
@@ -68,10 +141,15 @@ def line_height(f: pygame.font.Font, spacing: float = 1.25) -> int:
     return round(f.get_linesize() * spacing)
 
 
-@lru_cache(maxsize=512)
 def block(text: str, path: Path, size: int, colour: Colour, width: int, spacing: float = 1.25,
           align: str = "left", max_lines: int = 0) -> pygame.Surface:
     """`text` wrapped to `width`, as a transparent surface (cached)."""
+    return _block(text, path, size, tuple(colour), width, spacing, align, max_lines)
+
+
+@cached_surfaces(TEXT_CACHE_BYTES * 7 // 8)
+def _block(text: str, path: Path, size: int, colour: Colour, width: int, spacing: float,
+           align: str, max_lines: int) -> pygame.Surface:
     f = font(path, size)
     lines = wrap(keep_together(text), f, max(10, width))
     if max_lines and len(lines) > max_lines:
@@ -93,8 +171,12 @@ def block(text: str, path: Path, size: int, colour: Colour, width: int, spacing:
     return surf
 
 
-@lru_cache(maxsize=512)
 def line(text: str, path: Path, size: int, colour: Colour) -> pygame.Surface:
+    return _line(text, path, size, tuple(colour))
+
+
+@cached_surfaces(TEXT_CACHE_BYTES // 8)
+def _line(text: str, path: Path, size: int, colour: Colour) -> pygame.Surface:
     return font(path, size).render(text, True, colour)
 
 
@@ -108,8 +190,8 @@ def fit(text: str, path: Path, size: int, colour: Colour, width: int) -> pygame.
 
 
 def clear_caches() -> None:
-    block.cache_clear()
-    line.cache_clear()
+    _block.cache_clear()
+    _line.cache_clear()
 
 
 def html_escape(s: str) -> str:

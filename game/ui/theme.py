@@ -250,9 +250,9 @@ class Theme:
                          "font": self.font_block(m["body"]),
                          "misc": {"border_width": "0", "shadow_width": "0", "padding": "0,0",
                                   "line_spacing": f"{1.3 * m.spacing:.2f}", "shape": "rectangle"}},
-            "#card_text": {"colours": {"dark_bg": h("surface"), "normal_border": h("border")},
-                           "misc": {"border_width": str(m.border), "padding": f"{pad},{pad}", "shape": "rounded_rectangle",
-                                    "shape_corner_radius": radius}},
+            # the card behind is drawn by the scene (scenes.draw_card): pygame_gui's anti-aliased
+            # rounded shape cost 100-500 ms to build for a window-sized text box
+            "#card_text": {"misc": {"padding": f"{pad},{pad}"}},
             "panel": {"colours": {"dark_bg": h("surface"), "normal_border": h("border")},
                       "misc": {"shape": "rounded_rectangle", "shape_corner_radius": radius, "border_width": str(m.border),
                                "shadow_width": "0"}},

@@ -9,8 +9,10 @@ file that cannot be read is reported as a value, never raised at the player.
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import json
 import os
+import stat
 import traceback
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -18,7 +20,7 @@ from typing import Any
 
 from game.authoring.files import NotReadable, atomic_write_text, read_capped, remove_stray_temporaries
 from game.engine import SaveData, SaveError, dump_save, parse_save
-from game.i18n import LANGUAGES
+from game.i18n import LANGUAGES, t
 
 from .theme import LINE_SPACINGS, READING_FONTS, TEXT_SIZES
 
@@ -146,9 +148,49 @@ class Autosave:
 
 @dataclass(frozen=True)
 class BadAutosave:
-    """An autosave that exists but cannot be used; `reason` is for a person."""
+    """An autosave that exists but cannot be used. `reason` is the developer's text (the
+    error log); `says(lang)` is what the player is told, in their language."""
 
     reason: str
+    path: Path | None = None
+    error: OSError | None = None  # None: the file was read but is no save
+
+    def says(self, lang: str) -> str:
+        if self.error is not None and self.path is not None:
+            return file_problem(self.error, self.path, lang)
+        return t("ui.problem.damaged", lang, file=str(self.path) if self.path else "autosave.json")
+
+
+# ---- what went wrong with a file, for a person ---------------------------------------
+
+_ERRNO_KEYS = {
+    errno.EROFS: "ui.problem.read_only",
+    errno.EACCES: "ui.problem.denied",
+    errno.EPERM: "ui.problem.denied",
+    errno.ENOSPC: "ui.problem.full",
+    errno.EDQUOT: "ui.problem.full",
+    errno.ENOENT: "ui.problem.missing",
+    errno.ENOTDIR: "ui.problem.missing",
+    errno.EEXIST: "ui.problem.missing",  # a file stands where the folder should be
+    errno.EISDIR: "ui.problem.not_file",
+}
+
+
+def file_problem(error: OSError, path: Path | str, lang: str) -> str:
+    """What went wrong reading or writing `path`, as a located sentence in `lang` (never the
+    system's English text: '[Errno 30] Read-only file system' becomes « le dossier … est en
+    lecture seule »)."""
+    path = Path(path)
+    key = _ERRNO_KEYS.get(getattr(error, "errno", None) or -1)
+    if key is None and isinstance(error, NotReadable):
+        try:
+            regular = stat.S_ISREG(path.stat().st_mode)
+        except OSError:
+            regular = True
+        key = "ui.problem.too_big" if regular else "ui.problem.not_file"
+    if key is None:
+        key = "ui.problem.other"
+    return t(key, lang, file=str(path), folder=str(path.parent))
 
 
 def write_autosave(dirs: Dirs, save: SaveData, scenario_path: str | None) -> None:
@@ -163,11 +205,11 @@ def read_autosave(dirs: Dirs) -> Autosave | BadAutosave | None:
     except FileNotFoundError:
         return None
     except OSError as e:  # a FIFO, a 300 MB file, a locked one
-        return BadAutosave(str(e))
+        return BadAutosave(str(e), dirs.autosave_file, e)
     try:
         save = parse_save(raw)
     except SaveError as e:
-        return BadAutosave(str(e))
+        return BadAutosave(str(e), dirs.autosave_file)
     path = None
     try:
         where = _read_json(dirs.autosave_where)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pygame
 
+from game import presentation
 from game.engine import ChoiceView
 from game.i18n import typography
 
@@ -240,10 +241,12 @@ class GaugeHud:
     DURATION = 0.7
     CHIP = 2.6
 
-    def __init__(self, ctx, rect: pygame.Rect, gauges: list[tuple[str, object]], values: dict[str, int]):
+    def __init__(self, ctx, rect: pygame.Rect, gauges: list[tuple[str, object]], values: dict[str, int],
+                 senses: dict[str, presentation.GaugeSense] | None = None):
         self.ctx = ctx
         self.rect = pygame.Rect(rect)
         self.gauges = gauges  # (name, Gauge model)
+        self.senses = senses or {}  # which way is good, in words (presentation.gauge_sense)
         self.anim = {name: _GaugeAnim(values[name], values[name], values[name], 0.0, 0, 0.0, True)
                      for name, _ in gauges}
         self.chips: list[str] = []  # the gauges whose delta chip the last frame showed
@@ -261,7 +264,7 @@ class GaugeHud:
     @staticmethod
     def row_height(ctx) -> int:
         m = ctx.metrics
-        return ctx.font("hud").get_linesize() + m.px(8) + m.pad + 2
+        return ctx.font("hud").get_linesize() + max(m.px(8), ctx.font("small").get_linesize()) + m.pad // 2 + 2
 
     def set_values(self, values: dict[str, int], deltas: dict[str, tuple[int, bool]] | None = None,
                    animate: bool = True) -> None:
@@ -320,21 +323,29 @@ class GaugeHud:
             x += icon_size + pad * 2 // 3
             value = round(a.shown)
             val = ctx.text(str(value), "hud", "text", style="bold")
-            chip = None
-            if a.delta and now < a.delta_until:
-                sign = "▲" if a.delta > 0 else "▼"
-                chip = ctx.text(f"{sign} {a.delta:+d}", "small", "delta_good" if a.better else "delta_bad", style="bold")
-                self.chips.append(name)
             right = r.right - pad
             surface.blit(val, (right - val.get_width(), y))
-            label_w = right - val.get_width() - pad // 2 - x - (chip.get_width() + pad // 2 if chip else 0)
-            lab = ctx.fit(g.label, "hud", "text", max(20, label_w))
+            lab = ctx.fit(g.label, "hud", "text", max(20, right - val.get_width() - pad // 2 - x))
             surface.blit(lab, (x, y))
-            if chip is not None:
-                surface.blit(chip, (right - val.get_width() - pad // 2 - chip.get_width(),
-                                    y + (val.get_height() - chip.get_height()) // 2))
-            by = y + ctx.font("hud").get_linesize() + m.px(4)
-            bar = pygame.Rect(x, by, right - x, m.px(8))
+            # beside the bar: the last change in words while it shows (arrow, sign, better or
+            # worse: never the colour alone), else which way is good for this gauge
+            small_h = ctx.font("small").get_linesize()
+            line2 = y + ctx.font("hud").get_linesize() + m.px(2)
+            side_w = max(m.px(60), (right - x) // 2)
+            if a.delta and now < a.delta_until:
+                side = ctx.fit(presentation.delta_text(a.delta, a.better, ctx.lang), "small",
+                               "delta_good" if a.better else "delta_bad", side_w, style="bold")
+                self.chips.append(name)
+            elif name in self.senses:
+                sense = self.senses[name]
+                side = ctx.fit(f"{sense.arrow} {sense.words}", "small", "text_muted", side_w)
+            else:
+                side = None
+            bar_right = right - (side.get_width() + pad // 2 if side is not None else 0)
+            if side is not None:
+                surface.blit(side, (right - side.get_width(), line2))
+            by = line2 + (small_h - m.px(8)) // 2
+            bar = pygame.Rect(x, by, max(10, bar_right - x), m.px(8))
             pygame.draw.rect(surface, ctx.colour("gauge_track"), bar, border_radius=bar.height // 2)
             frac = (a.shown - g.min) / (g.max - g.min) if g.max > g.min else 0
             fill = bar.copy()
@@ -348,6 +359,38 @@ class GaugeHud:
 # Chart
 
 MARKERS = ("circle", "square", "triangle", "diamond", "down", "cross")
+#: each series' line pattern (pixels drawn, skipped, ...; None is a solid line): with the
+#: marker shape, what tells two series apart when their colours are close
+DASHES = (None, (12, 6), (3, 5), (12, 5, 3, 5), (6, 6), (18, 4, 3, 4, 3, 4))
+
+
+def series_style(i: int) -> tuple[str, tuple[int, ...] | None]:
+    """The marker and the line pattern of the i-th series (never the colour alone)."""
+    return MARKERS[i % len(MARKERS)], DASHES[i % len(DASHES)]
+
+
+def draw_pattern_line(surface, colour, pts: list[tuple[int, int]], width: int, pattern) -> None:
+    """A polyline drawn with `pattern` (see DASHES); the pattern runs on across the joints."""
+    if len(pts) < 2:
+        return
+    if pattern is None:
+        pygame.draw.lines(surface, colour, False, pts, width)
+        return
+    k, left, on = 0, pattern[0], True
+    for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+        length = math.hypot(x1 - x0, y1 - y0)
+        pos = 0.0
+        while pos < length:
+            step = min(left, length - pos)
+            if on:
+                a, b = pos / length, (pos + step) / length
+                pygame.draw.line(surface, colour, (round(x0 + (x1 - x0) * a), round(y0 + (y1 - y0) * a)),
+                                 (round(x0 + (x1 - x0) * b), round(y0 + (y1 - y0) * b)), width)
+            pos += step
+            left -= step
+            if left <= 0:
+                k = (k + 1) % len(pattern)
+                left, on = pattern[k], not on
 
 
 def draw_marker(surface, colour, kind: str, c: tuple[int, int], s: int) -> None:
@@ -367,6 +410,37 @@ def draw_marker(surface, colour, kind: str, c: tuple[int, int], s: int) -> None:
         pygame.draw.line(surface, colour, (x - s, y + s), (x + s, y - s), 3)
 
 
+def _legend(ctx, w: int, series) -> tuple[list[list[tuple[int, pygame.Surface]]], int]:
+    """The legend's rows (one entry per gauge, wrapped to `w`) and its height."""
+    m = ctx.metrics
+    lh = ctx.font("small").get_linesize()
+    rows: list[list[tuple[int, pygame.Surface]]] = []
+    x_leg, row = 0, []
+    for i, (name, label, values, lo, hi) in enumerate(series):
+        txt = ctx.fit(typography.label(label, f"{values[0]} → {values[-1]}", ctx.lang), "small", "text", w - 30)
+        ew = txt.get_width() + 30
+        if row and x_leg + ew > w:
+            rows.append(row)
+            row, x_leg = [], 0
+        row.append((i, txt))
+        x_leg += ew + m.pad
+    if row:
+        rows.append(row)
+    return rows, len(rows) * (lh + 4) + ctx.metrics.pad // 2
+
+
+def _axes_h(ctx) -> int:
+    lh = ctx.font("small").get_linesize()
+    return lh * 2 + lh // 2 + 6
+
+
+def chart_min_height(ctx, width: int, series) -> int:
+    """The height `render_chart` needs at `width` to draw its lines on a readable plot
+    (at least three lines of small text high): the legend grows with the text size."""
+    lh = ctx.font("small").get_linesize()
+    return _legend(ctx, width, series)[1] + _axes_h(ctx) + max(48, lh * 3)
+
+
 def render_chart(ctx, size: tuple[int, int], series: list[tuple[str, str, list[int], int, int]]) -> pygame.Surface:
     """A line chart of every gauge over the turns.
 
@@ -379,23 +453,9 @@ def render_chart(ctx, size: tuple[int, int], series: list[tuple[str, str, list[i
     surf = pygame.Surface((max(1, w), max(1, h)), pygame.SRCALPHA)
     small = ctx.font("small")
     lh = small.get_linesize()
-    legend_rows = []
-    # legend: one entry per gauge, wrapped in rows
-    x_leg, row = 0, []
-    for i, (name, label, values, lo, hi) in enumerate(series):
-        txt = ctx.fit(typography.label(label, f"{values[0]} → {values[-1]}", ctx.lang),
-                      "small", "text", w - 30)
-        ew = txt.get_width() + 30
-        if row and x_leg + ew > w:
-            legend_rows.append(row)
-            row, x_leg = [], 0
-        row.append((i, txt))
-        x_leg += ew + m.pad
-    if row:
-        legend_rows.append(row)
-    legend_h = len(legend_rows) * (lh + 4) + m.pad // 2
+    legend_rows, legend_h = _legend(ctx, w, series)
     axis_w = small.size("100 %")[0] + m.pad // 2
-    plot = pygame.Rect(axis_w + 4, lh // 2 + 2, w - axis_w - m.pad - 4, h - legend_h - lh * 2 - lh // 2 - 6)
+    plot = pygame.Rect(axis_w + 4, lh // 2 + 2, w - axis_w - m.pad - 4, h - legend_h - _axes_h(ctx))
     if plot.width < 40 or plot.height < 40:
         return surf
     grid = ctx.colour("chart_grid")
@@ -417,19 +477,20 @@ def render_chart(ctx, size: tuple[int, int], series: list[tuple[str, str, list[i
     surf.blit(cap, (plot.right - cap.get_width(), plot.bottom + 4 + lh))
     for i, (name, label, values, lo, hi) in enumerate(series):
         colour = ctx.theme.series[i % len(ctx.theme.series)]
+        marker, dash = series_style(i)
         pts = [(plot.left + round(k * step_x), plot.bottom - round(plot.height * ((v - lo) / (hi - lo) if hi > lo else 0)))
                for k, v in enumerate(values)]
-        if len(pts) > 1:
-            pygame.draw.lines(surf, colour, False, pts, 3)
+        draw_pattern_line(surf, colour, pts, 3, dash)
         for p in pts:
-            draw_marker(surf, colour, MARKERS[i % len(MARKERS)], p, max(4, m.px(5)))
+            draw_marker(surf, colour, marker, p, max(4, m.px(5)))
     y = plot.bottom + lh * 2 + 8
     for row in legend_rows:
         x = 0
         for i, txt in row:
             colour = ctx.theme.series[i % len(ctx.theme.series)]
-            pygame.draw.line(surf, colour, (x, y + lh // 2), (x + 22, y + lh // 2), 3)
-            draw_marker(surf, colour, MARKERS[i % len(MARKERS)], (x + 11, y + lh // 2), max(4, m.px(5)))
+            marker, dash = series_style(i)
+            draw_pattern_line(surf, colour, [(x, y + lh // 2), (x + 26, y + lh // 2)], 3, dash)
+            draw_marker(surf, colour, marker, (x + 13, y + lh // 2), max(4, m.px(5)))
             surf.blit(txt, (x + 30, y))
             x += txt.get_width() + 30 + m.pad
         y += lh + 4

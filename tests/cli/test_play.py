@@ -109,7 +109,7 @@ def test_interactive_loop_undo_disabled_and_quit():
     player = TerminalPlayer(sc, seed=0, out=out, lang="fr", width=80)
     assert player.play_interactive(lambda prompt: next(answers)) is True
     text = out.getvalue()
-    assert "pas possible pour l'instant" in text          # '3' was the disabled visio
+    assert "pas possible pour l’instant" in text          # '3' was the disabled visio
     assert "Tapez le numéro" in text                       # 'zz'
     assert "Dernier choix annulé" in text                  # 'u'
     assert "Rien à annuler" in text                        # second 'u' at the start

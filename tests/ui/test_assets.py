@@ -53,5 +53,5 @@ def test_catalogues_have_identical_keys_and_all_ui_keys():
     assert not missing, missing
     for k in fr:
         if k.startswith("ui."):
-            assert re.findall(r"\{(\w+)\}", fr[k]) == re.findall(r"\{(\w+)\}", en[k]) or \
-                set(re.findall(r"\{(\w+)\}", fr[k])) == set(re.findall(r"\{(\w+)\}", en[k])), k
+            assert re.findall(r"\{(\w+)[}:!]", fr[k]) == re.findall(r"\{(\w+)[}:!]", en[k]) or \
+                set(re.findall(r"\{(\w+)[}:!]", fr[k])) == set(re.findall(r"\{(\w+)[}:!]", en[k])), k

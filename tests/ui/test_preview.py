@@ -160,7 +160,7 @@ def test_an_edit_that_removes_the_choice_played_says_where_the_replay_stops(prev
     assert scene.poll()
     shown = scene.shown()
     assert shown["path"] == ["recit"]
-    assert "le rejeu s'arrête au choix n° 1" in shown["status"]
+    assert "le rejeu s’arrête au choix n° 1" in shown["status"]
 
 
 MAP = """

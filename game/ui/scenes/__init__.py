@@ -48,6 +48,13 @@ def draw_panel(ctx, surface: pygame.Surface, rect: pygame.Rect) -> None:
     pygame.draw.rect(surface, ctx.colour("border"), rect, max(1, m.border), border_radius=m.radius + 4)
 
 
+def draw_card(ctx, surface: pygame.Surface, rect: pygame.Rect) -> None:
+    """The rounded card behind a `#card_text` text box (drawn here, not by pygame_gui)."""
+    m = ctx.metrics
+    pygame.draw.rect(surface, ctx.colour("surface"), rect, border_radius=m.radius)
+    pygame.draw.rect(surface, ctx.colour("border"), rect, max(1, m.border), border_radius=m.radius)
+
+
 def button_width(ctx, text: str, size_key: str = "button", style: str = "regular", minimum: int = 0) -> int:
     f = ctx.font(size_key, "bold" if style == "bold" else "regular")
     return max(minimum, f.size(text)[0] + ctx.metrics.pad * 3)

@@ -4,13 +4,18 @@ another scenario, save my debrief (HTML)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pygame
 
+from game.i18n import typography
+
+from .. import userdata
 from ..controller import Controller
 from ..export import save_debrief
 from ..scene import Reset, Scene
-from ..widgets import render_chart
-from . import button_height, button_width, esc, font_tag, page
+from ..widgets import chart_min_height, render_chart
+from . import button_height, button_width, draw_card, esc, font_tag, page
 
 
 class DebriefScene(Scene):
@@ -65,19 +70,28 @@ class DebriefScene(Scene):
         left = pygame.Rect(body.x, body.y, left_w, body.height)
         right = pygame.Rect(left.right + m.pad * 3, body.y, body.right - left.right - m.pad * 3, body.height) if wide else None
         # ending text, then the chart
+        series = [(n, g.label, d.series[n], g.min, g.max) for n, g in self.ctl.scenario.gauges.items()]
         chart_h = max(min(m.px(250), left.height // 2), int(left.height * 0.5)) if wide else 0
+        if wide:  # a larger text makes the legend taller: the chart keeps room for its lines
+            head_h = ctx.font("body", "bold").get_linesize()
+            need = chart_min_height(ctx, left.width - 2 * m.pad, series) + head_h + m.pad * 2
+            chart_h = max(chart_h, min(need, left.height - m.pad - 3 * ctx.font("body").get_linesize() - 2 * m.pad))
         text_rect = pygame.Rect(left.x, left.y, left.width, left.height - chart_h - (m.pad if wide else 0))
         ending_html = esc(d.text) if d.text else ""
         rest = self._details_html()
+        self.card_rect = text_rect if wide else None
+        self._details = None
         if wide:
             self.textbox(text_rect, ending_html, object_id="#card_text")
             self.chart_rect = pygame.Rect(left.x, text_rect.bottom + m.pad, left.width, chart_h)
-            self.textbox(right, rest)
+            # the long details column is laid out in the next frame: the key that opened the
+            # debrief shows its ending, chart and buttons at once (~60 ms sooner at 1920x1080)
+            self._details = (right, rest)
+            self._shown = False
         else:
             self.chart_rect = None
             self.textbox(left, ending_html + "<br><br>" + rest)
         if self.chart_rect is not None:
-            series = [(n, g.label, d.series[n], g.min, g.max) for n, g in self.ctl.scenario.gauges.items()]
             head = ctx.text(self.t("ui.debrief.chart"), "body", "heading", style="bold")
             self.chart_head = head
             self.chart = render_chart(ctx, (self.chart_rect.width - 2 * m.pad,
@@ -99,7 +113,7 @@ class DebriefScene(Scene):
         out.append(h("ui.debrief.your_choices"))
         for e in d.choices:
             out.append(font_tag(ctx, "small", esc(self.t("ui.history.step", n=e.turn)), "text_muted", bold=True)
-                       + "  " + f"<b>{esc(self.t('ui.quote', text=e.choice or ''))}</b><br>")
+                       + "  " + f"<b>{esc(self.t('ui.quote', text=typography.inner_quotes(e.choice or '', ctx.lang)))}</b><br>")
             for f in e.feedback:
                 out.append(esc(f) + "<br>")
             out.append("<br>")
@@ -120,6 +134,18 @@ class DebriefScene(Scene):
                 out.append(font_tag(ctx, "body", "—  " + esc(self.t("ui.debrief.not_found")), "text_muted", italic=True) + "<br>")
         return "".join(out)
 
+    def update(self, dt: float):
+        if self._details is not None and self._shown:  # once the first frame is on screen
+            rect, html = self._details
+            self._details = None
+            self.textbox(rect, html)
+            self.dirty = True
+        return None
+
+    @property
+    def animating(self) -> bool:
+        return getattr(self, "_details", None) is not None
+
     # ---- actions ---------------------------------------------------------------------
     def replay(self):
         return Reset((self.ctx.scenes.title(self.ctx), self.ctx.scenes.briefing(self.ctx, self.ctl.loaded)))
@@ -132,8 +158,9 @@ class DebriefScene(Scene):
             path = save_debrief(self.ctx.dirs.documents, self.data, self.ctl.scenario.id, self.ctl.scenario.title,
                                 self._bounds(), self.ctx.lang)
             self.saved = self.t("ui.debrief.saved", path=str(path))
-        except OSError as e:
-            self.saved = self.t("ui.debrief.save_failed", error=str(e))
+        except OSError as e:  # located and in the player's language, never '[Errno 30] …'
+            where = self.ctx.dirs.documents / Path(e.filename or "debrief.html").name
+            self.saved = self.t("ui.debrief.save_failed", error=userdata.file_problem(e, where, self.ctx.lang))
         self.dirty = True
         return None
 
@@ -144,6 +171,7 @@ class DebriefScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         ctx, m = self.ctx, self.ctx.metrics
+        self._shown = True
         surface.fill(ctx.colour("bg"))
         x, y = self.head_pos
         surface.blit(self.kicker, (x, y))
@@ -153,10 +181,11 @@ class DebriefScene(Scene):
         pygame.draw.rect(surface, ctx.colour(f"{self.data.tone}_bg"), tr, border_radius=tr.height // 2)
         pygame.draw.rect(surface, ctx.colour(self.data.tone), tr, 2, border_radius=tr.height // 2)
         surface.blit(self.tone, (tr.x + m.pad, self.tone_pos[1]))
+        if self.card_rect is not None:
+            draw_card(ctx, surface, self.card_rect)
         if self.chart_rect is not None:
             r = self.chart_rect
-            pygame.draw.rect(surface, ctx.colour("surface"), r, border_radius=m.radius)
-            pygame.draw.rect(surface, ctx.colour("border"), r, max(1, m.border), border_radius=m.radius)
+            draw_card(ctx, surface, r)
             surface.blit(self.chart_head, (r.x + m.pad, r.y + m.pad // 2))
             surface.blit(self.chart, (r.x + m.pad, r.y + m.pad + self.chart_head.get_height()))
         if self.saved:

@@ -63,11 +63,7 @@ class HistoryScene(Scene):
     def handle_key(self, event):
         if event.key in (pygame.K_ESCAPE, pygame.K_h):
             return Pop()
-        if event.key in (pygame.K_PAGEUP, pygame.K_PAGEDOWN) and self.tb.scroll_bar is not None:
-            bar = self.tb.scroll_bar
-            step = 0.25 if event.key == pygame.K_PAGEDOWN else -0.25
-            bar.set_scroll_from_start_percentage(max(0.0, min(1.0, bar.start_percentage + step)))
-        return None
+        return None  # arrows, Page Up/Down, Home/End scroll the history (Scene.scroll_key)
 
     def draw(self, surface: pygame.Surface) -> None:
         draw_panel(self.ctx, surface, self.rect)

@@ -16,19 +16,32 @@ class PauseScene(Scene):
         super().__init__(ctx)
         self.ctl = controller
         self.confirm_restart = False
+        self.confirm_quit = False
+        self.saved_now = False  # a retry just saved the game
 
     def layout(self) -> None:
         ctx, m = self.ctx, self.ctx.metrics
         bh = round(ctx.font("h3").get_linesize() * 1.9)
+        problem = self.ctl.save_problem()
         items = [
             ("ui.pause.resume", lambda: Pop(), "#menu_primary"),
             ("ui.pause.restart_confirm" if self.confirm_restart else "ui.pause.restart", self.restart, "#menu"),
             ("ui.pause.settings", self.settings, "#menu"),
-            ("ui.pause.save_quit", self.save_quit, "#menu"),
-            ("ui.pause.step_out", self.step_out, "#menu"),
         ]
+        if problem is None:
+            items.append(("ui.pause.save_quit", self.save_quit, "#menu"))
+        else:  # never « Enregistrer et quitter » when nothing can be saved: say what quitting does
+            items.append(("ui.pause.retry_save", self.retry_save, "#menu"))
+            items.append(("ui.pause.quit_unsaved_confirm" if self.confirm_quit else "ui.pause.quit_unsaved",
+                          self.quit_unsaved, "#menu"))
+        items.append(("ui.pause.step_out", self.step_out, "#menu"))
+        self.items = [k for k, _, _ in items]
         head = ctx.text(self.t("ui.pause.title"), "h2", "heading", style="bold")
-        note = ctx.text(self.t("ui.pause.saved"), "small", "text_muted", m.px(520) - 4 * m.pad)
+        if problem is not None:
+            note = ctx.text(self.t("ui.pause.not_saved", reason=problem), "small", "warning_text", m.px(520) - 4 * m.pad)
+        else:
+            note = ctx.text(self.t("ui.pause.saved_now" if self.saved_now else "ui.pause.saved"), "small", "text_muted",
+                            m.px(520) - 4 * m.pad)
         height = m.pad * 4 + head.get_height() + note.get_height() + m.pad * 2 + len(items) * (bh + m.pad)
         self.rect = panel_rect(ctx, 560, 10_000)
         self.rect.height = min(height, ctx.size[1] - 2 * m.pad)
@@ -54,6 +67,21 @@ class PauseScene(Scene):
         return Push(self.ctx.scenes.settings(self.ctx))
 
     def save_quit(self):
+        return Reset((self.ctx.scenes.title(self.ctx),))
+
+    def retry_save(self):
+        self.saved_now = self.ctl.retry_save()
+        self.confirm_quit = False
+        self.focus = 0 if self.saved_now else self.items.index("ui.pause.retry_save")
+        self.build()
+        return None
+
+    def quit_unsaved(self):
+        if not self.confirm_quit:  # a second press: the game is lost, and the player knows it
+            self.confirm_quit = True
+            self.focus = self.items.index("ui.pause.quit_unsaved")
+            self.build()
+            return None
         return Reset((self.ctx.scenes.title(self.ctx),))
 
     def step_out(self):

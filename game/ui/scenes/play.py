@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import pygame
 
+from game import presentation
+from game.i18n import typography
 from game.engine import Rejected
 
 from ..controller import Controller, StepReport
 from ..scene import Push, Replace, Reset, Result, Scene
 from ..views import make_view
 from ..widgets import ChoiceList, GaugeHud
-from . import button_height, button_width, esc, font_tag
+from . import button_height, button_width, draw_card, esc, font_tag
 
 NOTICE_EVENT = pygame.USEREVENT + 7
 NOTICE_SECONDS = 6
@@ -34,6 +36,8 @@ class PlayScene(Scene):
         self.reveal_t0 = ctx.now
         self.hud: GaugeHud | None = None
         self.values = dict(controller.gauges_at())
+        self._told_unsaved: str | None = None  # the save problem the player was last told about
+        self._tell_unsaved()
         if self.notice:
             pygame.time.set_timer(NOTICE_EVENT, NOTICE_SECONDS * 1000, loops=1)
 
@@ -64,7 +68,7 @@ class PlayScene(Scene):
         self.hud_rect = pygame.Rect(self.left.x, self.left.bottom - hud_h, self.left.width, hud_h)
         self.stage = pygame.Rect(self.left.x, self.left.y, self.left.width, self.hud_rect.y - self.left.y - pad)
         old = self.hud
-        self.hud = GaugeHud(ctx, self.hud_rect, gauges, self.values)
+        self.hud = GaugeHud(ctx, self.hud_rect, gauges, self.values, self.ctl.gauge_senses())
         if old is not None:
             self.hud.anim = old.anim
         # the view of the node on screen
@@ -84,6 +88,7 @@ class PlayScene(Scene):
         col = pygame.Rect(self.right.x, y, self.right.width, self.right.bottom - y)
         self.choices = None
         self.text_box = None
+        self.card_rect = None
         self.dead_end = False
         if self.report is not None:
             label = self.t("ui.play.see_debrief") if self.report.finished else self.t("ui.play.continue")
@@ -91,8 +96,8 @@ class PlayScene(Scene):
             cbh = button_height(ctx)
             self.button(pygame.Rect(col.right - cw, col.bottom - cbh, cw, cbh), label, self.proceed, object_id="#primary")
             self.focus = len(self.focusables) - 1
-            self.text_box = self.textbox(pygame.Rect(col.x, col.y, col.width, col.height - cbh - pad),
-                                         self._feedback_html(self.report), object_id="#card_text")
+            self.card_rect = pygame.Rect(col.x, col.y, col.width, col.height - cbh - pad)
+            self.text_box = self.textbox(self.card_rect, self._feedback_html(self.report), object_id="#card_text")
             self.reveal_rect = None
             return
         shown = list(node.choices)
@@ -121,20 +126,27 @@ class PlayScene(Scene):
     def _feedback_html(self, r: StepReport) -> str:
         ctx = self.ctx
         out = [font_tag(ctx, "small", esc(self.t("ui.feedback.your_choice")), "text_muted", bold=True) + "<br>",
-               font_tag(ctx, "h3", esc(self.t("ui.quote", text=r.choice_text)), "heading", bold=True) + "<br><br>"]
+               font_tag(ctx, "h3", esc(self.t("ui.quote", text=typography.inner_quotes(r.choice_text, ctx.lang))), "heading", bold=True) + "<br><br>"]
         for f in r.feedback:
             out.append(esc(f) + "<br><br>")
         out.append(font_tag(ctx, "small", esc(self.t("ui.feedback.what_moved")), "text_muted", bold=True) + "<br>")
         if not r.changes:
             out.append(esc(self.t("ui.feedback.nothing")) + "<br>")
         for c in r.changes:
-            verdict = self.t("ui.feedback.better") if c.better else self.t("ui.feedback.worse")
             colour = "positive" if c.better else "negative"
-            arrow = "▲" if c.delta > 0 else "▼"
             out.append(f"<b>{esc(c.label)}</b>  {c.old} → {c.new}  "
-                       + font_tag(ctx, "body", esc(f"{arrow} {c.delta:+d} · {verdict}"), colour, bold=True)
+                       + font_tag(ctx, "body", esc(presentation.delta_text(c.delta, c.better, ctx.lang)), colour, bold=True)
                        + font_tag(ctx, "small", esc(f" — {c.cause}"), "text_muted") + "<br>")
         return "".join(out)
+
+    def _tell_unsaved(self) -> None:
+        """The autosave failed (a read-only or full disk): say so once, in the player's
+        language, with what still works; the top bar keeps saying « non enregistrée »."""
+        problem = self.ctl.save_problem()
+        if problem is not None and problem != self._told_unsaved:
+            self.notice = self.t("ui.save.failed", reason=problem, documents=str(self.ctx.dirs.documents))
+            pygame.time.set_timer(NOTICE_EVENT, NOTICE_SECONDS * 1000, loops=1)
+        self._told_unsaved = problem
 
     # ---- actions -------------------------------------------------------------------------
     def choose(self, choice_id: str):
@@ -154,6 +166,7 @@ class PlayScene(Scene):
             self.hud.set_values(after, deltas)
         del before
         self.notice = None
+        self._tell_unsaved()
         if not result.feedback and not result.changes:
             return self.proceed(skip_report=True, finished=result.finished)
         self.report = result
@@ -306,11 +319,22 @@ class PlayScene(Scene):
         pygame.draw.rect(surface, ctx.colour("surface_alt"), self.bar)
         pygame.draw.line(surface, ctx.colour("border"), self.bar.bottomleft, self.bar.bottomright, 1)
         margin = self.left.x
-        title = ctx.fit(self.ctl.scenario.title, "body", "heading", max(40, self.bar_title_w - m.px(120)), style="bold")
+        unsaved = None
+        if self.ctl.save_error is not None:  # said in words, on the bar, for as long as it lasts
+            unsaved = ctx.text("⚠ " + self.t("ui.play.unsaved"), "small", "warning_text", style="bold")
+        room = self.bar_title_w - (unsaved.get_width() + m.pad * 2 if unsaved is not None else 0)
+        title = ctx.fit(self.ctl.scenario.title, "body", "heading", max(40, room - m.px(120)), style="bold")
         surface.blit(title, (margin, self.bar.centery - title.get_height() // 2))
+        x = margin + title.get_width() + m.pad * 2
         step = ctx.text(self.t("ui.play.step", n=self.ctl.turn + (0 if self.report else 1)), "small", "text_muted")
-        if title.get_width() + step.get_width() + m.pad * 2 < self.bar_title_w:
-            surface.blit(step, (margin + title.get_width() + m.pad * 2, self.bar.centery - step.get_height() // 2))
+        if title.get_width() + step.get_width() + m.pad * 2 < room:
+            surface.blit(step, (x, self.bar.centery - step.get_height() // 2))
+            x += step.get_width() + m.pad
+        if unsaved is not None:
+            r = pygame.Rect(x, self.bar.centery - unsaved.get_height() // 2 - 2, unsaved.get_width() + m.pad,
+                            unsaved.get_height() + 4)
+            pygame.draw.rect(surface, ctx.colour("warning_bg"), r, border_radius=m.radius // 2)
+            surface.blit(unsaved, (r.x + m.pad // 2, r.y + 2))
         self.view.draw(surface)
         if self.hud is not None:
             self.hud.draw(surface)
@@ -320,6 +344,8 @@ class PlayScene(Scene):
             pygame.draw.rect(surface, ctx.colour("warning_border"), r, 1, border_radius=m.radius)
             s = ctx.text(self.notice, "small", "warning_text", r.width - 2 * m.pad)
             surface.blit(s, (r.x + m.pad, r.y + (r.height - s.get_height()) // 2))
+        if self.card_rect is not None:
+            draw_card(ctx, surface, self.card_rect)
         if self.choices is not None and not self.dead_end:
             self.choices.draw(surface)
 

@@ -28,7 +28,7 @@ class TitleScene(Scene):
     def _check_autosave(self) -> None:
         save = userdata.read_autosave(self.ctx.dirs)
         if isinstance(save, userdata.BadAutosave):
-            self.notice = self.t("ui.resume.corrupt", reason=save.reason)
+            self.notice = self.t("ui.resume.corrupt", reason=save.says(self.ctx.lang))
             userdata.clear_autosave(self.ctx.dirs)
             save = None
         self.autosave = save

@@ -31,6 +31,8 @@ class DashboardView(View):
             step = -event.y * 40
         elif event.type == pygame.KEYDOWN and event.key in (pygame.K_PAGEDOWN, pygame.K_PAGEUP):
             step = (1 if event.key == pygame.K_PAGEDOWN else -1) * self.rect.height * 3 // 4
+        elif event.type == pygame.KEYDOWN and event.key in (pygame.K_HOME, pygame.K_END):
+            step = (1 if event.key == pygame.K_END else -1) * self.max_scroll
         if not step:
             return False
         self.scroll = max(0, min(self.max_scroll, self.scroll + step))

@@ -2,7 +2,8 @@
 
 New incoming messages arrive one by one after a discreet typing indicator
 (three dots); with reduced motion they are all there at once. A key or a
-click skips the arrival. The mouse wheel over the phone scrolls the thread.
+click skips the arrival. The mouse wheel over the phone, Page Up/Down and
+Home/End scroll the thread.
 """
 
 from __future__ import annotations
@@ -111,6 +112,10 @@ class SmsView(View):
             page = self.thread_rect.height * 3 // 4
             self.scroll = max(0, self.scroll + (page if event.key == pygame.K_PAGEUP else -page))
             return True  # clamped to the thread's height when drawn
+        if event.type == pygame.KEYDOWN and event.key in (pygame.K_HOME, pygame.K_END) \
+                and getattr(self, "overflow", 0):
+            self.scroll = self.overflow if event.key == pygame.K_HOME else 0  # the oldest or the newest message
+            return True
         return False
 
     # ---- drawing -----------------------------------------------------------------------
