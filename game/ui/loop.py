@@ -31,7 +31,7 @@ from . import speech  # noqa: E402
 from . import text as text_mod  # noqa: E402
 from . import userdata  # noqa: E402
 from .scene import ApplySettings, Pop, Push, Quit, Replace, Reset, Scene, Scenes, Transition  # noqa: E402
-from .theme import ICONS, Metrics, Theme, load_theme  # noqa: E402
+from .theme import ICONS, SIGNS_FAMILY, Metrics, Theme, load_theme  # noqa: E402
 
 # keys that act (choose, confirm, leave): held down, their repeats act on nothing
 ACTING_KEYS = frozenset((pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE, pygame.K_ESCAPE)
@@ -113,13 +113,16 @@ class Context:
     def text(self, s: str, size_key: str, colour_key: str, width: int = 0, style: str = "regular",
              align: str = "left", max_lines: int = 0, spacing: float = 1.25) -> pygame.Surface:
         colour = self.colour(colour_key)
+        signs = self.theme.sign_font(style)
         if width <= 0:
-            return text_mod.line(s, self.font_path(style), self.metrics[size_key], colour)
+            return text_mod.line(s, self.font_path(style), self.metrics[size_key], colour, signs)
         spacing *= self.metrics.spacing  # the player's line spacing (accessibility panel)
-        return text_mod.block(s, self.font_path(style), self.metrics[size_key], colour, width, spacing, align, max_lines)
+        return text_mod.block(s, self.font_path(style), self.metrics[size_key], colour, width, spacing, align, max_lines,
+                              signs)
 
     def fit(self, s: str, size_key: str, colour_key: str, width: int, style: str = "regular") -> pygame.Surface:
-        return text_mod.fit(s, self.font_path(style), self.metrics[size_key], self.colour(colour_key), width)
+        return text_mod.fit(s, self.font_path(style), self.metrics[size_key], self.colour(colour_key), width,
+                            self.theme.sign_font(style))
 
     def refresh(self, settings: userdata.Settings | None = None, size: tuple[int, int] | None = None) -> None:
         if settings is not None:
@@ -143,6 +146,10 @@ class Context:
         m = _Manager(self.size, self._shared_theme,
                      copy.deepcopy(self._gui_theme) if self._shared_theme is None else None)
         if self._shared_theme is None:
+            signs = self.theme.sign_files
+            if signs:  # the font that draws the reading font's missing signs
+                m.add_font_paths(SIGNS_FAMILY, str(signs["regular"]), str(signs["bold"]), str(signs["italic"]),
+                                 str(signs["bold"]))
             with warnings.catch_warnings():  # it warns about fonts the theme already loaded
                 warnings.simplefilter("ignore")
                 m.preload_fonts(self.theme.preload(self.metrics))

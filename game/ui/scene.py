@@ -178,8 +178,8 @@ class Scene:
     def button(self, rect: pygame.Rect, text: str, action: Callable[[], Transition | None] | None,
                object_id: str | None = None, tooltip: str | None = None, container=None,
                focusable: bool = True, enabled: bool = True) -> pygame_gui.elements.UIButton:
-        b = pygame_gui.elements.UIButton(rect, text, self.manager, container=container, tool_tip_text=tooltip,
-                                         object_id=object_id)
+        b = pygame_gui.elements.UIButton(rect, self.ctx.theme.plain_label(text), self.manager, container=container,
+                                         tool_tip_text=tooltip, object_id=object_id)
         if not enabled:
             b.disable()
         if action is not None:
@@ -192,8 +192,8 @@ class Scene:
         return pygame_gui.elements.UILabel(rect, text, self.manager, container=container, object_id=object_id)
 
     def textbox(self, rect: pygame.Rect, html: str, object_id: str | None = None, container=None):
-        tb = pygame_gui.elements.UITextBox(in_pieces(html), rect, self.manager, container=container,
-                                           object_id=object_id)
+        tb = pygame_gui.elements.UITextBox(in_pieces(self.ctx.theme.with_signs(html)), rect, self.manager,
+                                           container=container, object_id=object_id)
         self.texts.append(tb)
         return tb
 

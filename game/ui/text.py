@@ -97,6 +97,60 @@ def font(path: Path, size: int) -> pygame.font.Font:
     return f
 
 
+class SignedFont:
+    """A font whose missing signs (▲, →, ⚠...) are drawn with another: the measuring and
+    drawing calls of pygame.font.Font that wrapping uses, run by run."""
+
+    def __init__(self, main: pygame.font.Font, signs: pygame.font.Font, missing: frozenset[str]):
+        self.main, self.signs, self.missing = main, signs, missing
+
+    def _runs(self, text: str) -> list[tuple[pygame.font.Font, str]]:
+        runs: list[tuple[pygame.font.Font, str]] = []
+        for c in text:
+            f = self.signs if c in self.missing else self.main
+            if runs and runs[-1][0] is f:
+                runs[-1] = (f, runs[-1][1] + c)
+            else:
+                runs.append((f, c))
+        return runs
+
+    def size(self, text: str) -> tuple[int, int]:
+        return sum(f.size(s)[0] for f, s in self._runs(text)), self.main.get_height()
+
+    def render(self, text: str, antialias: bool, colour) -> pygame.Surface:
+        runs = self._runs(text)
+        if len(runs) == 1 and runs[0][0] is self.main:
+            return self.main.render(text, antialias, colour)
+        surf = pygame.Surface((max(1, self.size(text)[0]), self.main.get_height()), pygame.SRCALPHA)
+        x = 0
+        for f, s in runs:
+            img = f.render(s, antialias, colour)
+            surf.blit(img, (x, self.main.get_ascent() - f.get_ascent()))  # on one baseline
+            x += img.get_width()
+        return surf
+
+    def get_linesize(self) -> int:
+        return self.main.get_linesize()
+
+    def get_height(self) -> int:
+        return self.main.get_height()
+
+    def get_ascent(self) -> int:
+        return self.main.get_ascent()
+
+
+#: (the file of the font that draws a face's missing signs, those signs), or None
+Signs = "tuple[Path, frozenset[str]] | None"
+
+
+@lru_cache(maxsize=128)
+def face(path: Path, size: int, signs: Signs = None) -> "pygame.font.Font | SignedFont":
+    """The font of `path`, the signs it lacks drawn with the font of `signs` (Theme.sign_font)."""
+    if signs is None:
+        return font(path, size)
+    return SignedFont(font(path, size), font(signs[0], size), signs[1])
+
+
 def wrap(text: str, f: pygame.font.Font, width: int) -> list[str]:
     """Split `text` into lines no wider than `width` (long words are cut)."""
     lines: list[str] = []
@@ -142,15 +196,15 @@ def line_height(f: pygame.font.Font, spacing: float = 1.25) -> int:
 
 
 def block(text: str, path: Path, size: int, colour: Colour, width: int, spacing: float = 1.25,
-          align: str = "left", max_lines: int = 0) -> pygame.Surface:
-    """`text` wrapped to `width`, as a transparent surface (cached)."""
-    return _block(text, path, size, tuple(colour), width, spacing, align, max_lines)
+          align: str = "left", max_lines: int = 0, signs: Signs = None) -> pygame.Surface:
+    """`text` wrapped to `width`, as a transparent surface (cached); `signs`: see `face`."""
+    return _block(text, path, size, tuple(colour), width, spacing, align, max_lines, signs)
 
 
 @cached_surfaces(TEXT_CACHE_BYTES * 7 // 8)
 def _block(text: str, path: Path, size: int, colour: Colour, width: int, spacing: float,
-           align: str, max_lines: int) -> pygame.Surface:
-    f = font(path, size)
+           align: str, max_lines: int, signs: Signs = None) -> pygame.Surface:
+    f = face(path, size, signs)
     lines = wrap(keep_together(text), f, max(10, width))
     if max_lines and len(lines) > max_lines:
         lines = lines[:max_lines]
@@ -171,22 +225,22 @@ def _block(text: str, path: Path, size: int, colour: Colour, width: int, spacing
     return surf
 
 
-def line(text: str, path: Path, size: int, colour: Colour) -> pygame.Surface:
-    return _line(text, path, size, tuple(colour))
+def line(text: str, path: Path, size: int, colour: Colour, signs: Signs = None) -> pygame.Surface:
+    return _line(text, path, size, tuple(colour), signs)
 
 
 @cached_surfaces(TEXT_CACHE_BYTES // 8)
-def _line(text: str, path: Path, size: int, colour: Colour) -> pygame.Surface:
-    return font(path, size).render(text, True, colour)
+def _line(text: str, path: Path, size: int, colour: Colour, signs: Signs = None) -> pygame.Surface:
+    return face(path, size, signs).render(text, True, colour)
 
 
-def fit(text: str, path: Path, size: int, colour: Colour, width: int) -> pygame.Surface:
+def fit(text: str, path: Path, size: int, colour: Colour, width: int, signs: Signs = None) -> pygame.Surface:
     """One line, shortened with an ellipsis to fit `width`."""
-    f = font(path, size)
+    f = face(path, size, signs)
     if f.size(text)[0] <= width:
-        return line(text, path, size, colour)
+        return line(text, path, size, colour, signs)
     n = longest_fitting(text, f, width, "…") if f.size(text[:1] + "…")[0] <= width else 0
-    return line(text[:n].rstrip() + "…", path, size, colour)
+    return line(text[:n].rstrip() + "…", path, size, colour, signs)
 
 
 def clear_caches() -> None:

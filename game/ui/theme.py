@@ -34,15 +34,20 @@ _FONT_STYLES = ("regular", "italic", "bold", "semibold")
 #: semibold weight: its bold stands in. "theme" keeps the theme's fonts. `scale` brings a
 #: face drawn larger than the theme's to about its width (OpenDyslexic's glyphs are half
 #: as wide again as Inter's at one pixel size): the text-size setting then means the same.
+#: `signs` are the characters the interface uses that a face has no glyph for
+#: (tests/ui/test_reading_font_signs.py checks the list): they are drawn with the
+#: theme's own font (`Theme.with_signs`, `text.face`), never as an empty box.
 READING_FONTS: dict[str, dict[str, Any] | None] = {
     "theme": None,
     "atkinson": {"family": "atkinson", "regular": "AtkinsonHyperlegible-Regular.ttf",
                  "italic": "AtkinsonHyperlegible-Italic.ttf", "bold": "AtkinsonHyperlegible-Bold.ttf",
-                 "semibold": "AtkinsonHyperlegible-Bold.ttf"},
+                 "semibold": "AtkinsonHyperlegible-Bold.ttf", "signs": "←↑→↓▲▼⚠✓␀␛"},
     "opendyslexic": {"family": "opendyslexic", "regular": "OpenDyslexic-Regular.woff",
                      "italic": "OpenDyslexic-Italic.woff", "bold": "OpenDyslexic-Bold.woff",
-                     "semibold": "OpenDyslexic-Bold.woff", "scale": 0.75},
+                     "semibold": "OpenDyslexic-Bold.woff", "scale": 0.75, "signs": "⚠␀␛"},
 }
+#: The pygame_gui family name of the font that draws a reading font's missing signs.
+SIGNS_FAMILY = "signs"
 #: Line spacing settings: a factor on the height of every line of running text
 #: (text boxes, bubbles, the dashboard card, choices). "wide" brings the text boxes'
 #: 1.3 to the 1.5 of WCAG 1.4.12.
@@ -155,6 +160,11 @@ class Theme:
             self.font_files[style] = path
         self.family = fonts.get("family", "body")
         self.font_scale = float(fonts.get("scale", 1.0))
+        #: the characters this face cannot draw, and the files of the font that draws them
+        self.signs = frozenset(fonts.get("signs", ""))
+        sign_fonts = data.get("sign_fonts") or {}
+        self.sign_files: dict[str, Path] = {s: FONTS / sign_fonts[s] for s in _FONT_STYLES if s in sign_fonts} \
+            if self.signs else {}
         for key in ("body", "small", "button", "h1", "h2", "h3", "choice", "hud", "bubble"):
             if not isinstance(data["sizes"].get(key), int):
                 raise ThemeError(f"theme '{name}': sizes.{key} must be an integer{where}")
@@ -277,20 +287,55 @@ class Theme:
     def preload(self, m: Metrics) -> list[dict[str, Any]]:
         """The fonts our HTML uses, for UIManager.preload_fonts (no warnings, no stalls)."""
         out = []
-        for key in ("body", "small", "h2", "h3"):
-            for style in ("regular", "bold", "italic"):
-                out.append({"name": self.family, "point_size": m[key], "style": style})
+        for family in (self.family, SIGNS_FAMILY) if self.sign_files else (self.family,):
+            for key in ("body", "small", "h2", "h3"):
+                for style in ("regular", "bold", "italic"):
+                    out.append({"name": family, "point_size": m[key], "style": style})
         return out
+
+    def sign_font(self, style: str = "regular") -> "tuple[Path, frozenset[str]] | None":
+        """The file that draws this face's missing signs in `style`, and those signs (None: it has them all)."""
+        return (self.sign_files[style], self.signs) if self.signs and style in self.sign_files else None
+
+    def with_signs(self, html: str) -> str:
+        """pygame_gui HTML whose signs this face lacks are set in the sign font (tags left alone)."""
+        if not self.signs or not any(c in self.signs for c in html):
+            return html
+        out, in_tag, run = [], False, []
+        for c in html:
+            if run and (in_tag or c not in self.signs):
+                out.append(f"<font face='{SIGNS_FAMILY}'>{''.join(run)}</font>")
+                run = []
+            if c == "<":
+                in_tag = True
+            elif c == ">" and in_tag:
+                in_tag = False
+                out.append(c)
+                continue
+            if not in_tag and c in self.signs:
+                run.append(c)
+            else:
+                out.append(c)
+        if run:
+            out.append(f"<font face='{SIGNS_FAMILY}'>{''.join(run)}</font>")
+        return "".join(out)
+
+    def plain_label(self, text: str) -> str:
+        """A button's label without the signs this face cannot draw (a button has one font)."""
+        if not self.signs:
+            return text
+        return " ".join("".join(c for c in text if c not in self.signs).split()) or text
 
 
 @lru_cache(maxsize=8)
 def load_theme(name: str = "default", reading_font: str = "theme") -> Theme:
     """The theme `assets/themes/<name>.json`, its fonts replaced by one of READING_FONTS
-    (an unknown name keeps the theme's). Raises ThemeError."""
+    (an unknown name keeps the theme's, which then draw the reading font's missing signs).
+    Raises ThemeError."""
     data = _read(name)
     fonts = READING_FONTS.get(reading_font)
     if fonts is not None:
-        data = {**data, "fonts": dict(fonts)}
+        data = {**data, "fonts": dict(fonts), "sign_fonts": dict(data["fonts"])}
     return Theme(name, data)
 
 

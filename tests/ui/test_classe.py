@@ -129,9 +129,9 @@ def test_the_window_keeps_the_choices_while_the_host_is_down_and_sends_them_when
         scene.wait()
         pilot.settle()
         # this build looks for sessions by name; without the discovery module, typing is offered
-        assert scene.search_note in ("La recherche sur le réseau n'est pas disponible ici : tapez l'adresse et le code.",
-                                     "Aucune séance trouvée sur ce réseau (beaucoup de réseaux d'école bloquent la "
-                                     "recherche) : tapez l'adresse et le code.")
+        assert scene.search_note in ("La recherche sur le réseau n’est pas disponible ici : tapez l’adresse et le code.",
+                                     "Aucune séance trouvée sur ce réseau (beaucoup de réseaux d’école bloquent la "
+                                     "recherche) : tapez l’adresse et le code.")
         fill(scene, address=f"127.0.0.1:{port}", code=host.info["code"].lower(), pseudonym="Camille")
         submit(pilot, scene)
         assert pilot.scene.name == "class_play", scene.error
@@ -199,10 +199,10 @@ def test_join_refusals_are_told_in_the_users_language(make_pilot, live_host, lan
     url = live_host.info["url"]
     cases = {
         "fr": [(dict(address="", code="", pseudonym="Camille"),
-                "Tapez l'adresse de la séance (écrite au tableau), ou choisissez une séance trouvée sur le réseau."),
+                "Tapez l’adresse de la séance (écrite au tableau), ou choisissez une séance trouvée sur le réseau."),
                (dict(address=url, code="", pseudonym="Camille"), "Tapez le code de la séance (écrit au tableau)."),
                (dict(address=url, code="ZZZZZZ", pseudonym="Camille"),
-                "Aucune séance n'a ce code ici. Vérifiez le code écrit au tableau."),
+                "Aucune séance n’a ce code ici. Vérifiez le code écrit au tableau."),
                (dict(address=url, code=live_host.info["code"], pseudonym="  "),
                 "Choisissez un pseudonyme de 1 à 32 caractères, sans caractère spécial invisible."),
                (dict(address=f"127.0.0.1:{free_port()}", code="ABCDEF", pseudonym="Camille"),
@@ -262,7 +262,7 @@ def test_a_failing_search_says_to_type_the_address(make_pilot):
 
     pilot = make_pilot()
     scene = open_join(pilot, browse=browse)
-    assert scene.search_note == "La recherche sur le réseau a échoué : tapez l'adresse et le code."
+    assert scene.search_note == "La recherche sur le réseau a échoué : tapez l’adresse et le code."
 
 
 def test_typed_addresses():
@@ -293,7 +293,7 @@ def test_undo_follows_the_trainers_setting(make_pilot, live_host):
         # asked from a thread: the window says so meanwhile, and takes no choice until the answer
         assert pilot.scene._undoing is None or pilot.scene.notice == "Annulation demandée à la séance…"
         assert until(pilot, lambda: pilot.scene._undoing is None)
-        assert ctl.turn == 1 and pilot.scene.notice == "L'annulation n'est pas permise dans cette séance."
+        assert ctl.turn == 1 and pilot.scene.notice == "L’annulation n’est pas permise dans cette séance."
         assert until(pilot, lambda: ctl.remote is not None and ctl.remote["undo"] is False)
         assert not ctl.can_undo
     finally:
@@ -438,7 +438,7 @@ def test_the_preview_button_opens_the_live_preview_of_a_chosen_file(make_pilot, 
     other.write_text("x", encoding="utf-8")
     pilot.post(pygame_gui.UI_FILE_DIALOG_PATH_PICKED, text=str(other), ui_element=scene.dialog)
     pilot.step(2)
-    assert pilot.scene is scene and scene.problem == f"« {other} » n'est pas un fichier de scénario (.yaml)."
+    assert pilot.scene is scene and scene.problem == f"« {other} » n’est pas un fichier de scénario (.yaml)."
     pilot.post(pygame_gui.UI_FILE_DIALOG_PATH_PICKED, text=str(scenario_copy), ui_element=scene.dialog)
     pilot.step(2)
     pilot.settle()
@@ -483,7 +483,7 @@ def test_choices_waiting_are_kept_across_a_restart_of_the_window(make_pilot, tmp
         play_one(pilot)
         play_one(pilot)
         assert until(pilot, lambda: ctl.box.status == "reconnecting", 10)
-        assert status(pilot) == "Reconnecting… (2 choice(s) waiting, kept on this computer)"
+        assert status(pilot) == "Reconnecting… (2 choices waiting, kept on this computer)"
         path = [c for c in ctl.pt.choices]
         ctl.close()  # the window is closed
         del pilot
@@ -582,7 +582,7 @@ def test_the_trainers_pause_and_hold_stop_choosing_as_on_the_browser(make_pilot,
         assert until(pilot, lambda: ctl.remote_state == "paused")
         assert status(pilot) == "Le ou la formateur·rice a mis la séance en pause."
         pilot.key(pygame.K_1)
-        assert ctl.turn == 1 and pilot.scene.notice.startswith("La séance est en pause : votre choix n'a pas été")
+        assert ctl.turn == 1 and pilot.scene.notice.startswith("La séance est en pause : votre choix n’a pas été")
     finally:
         control(action="resume")
     assert until(pilot, lambda: ctl.remote_state == "running")
@@ -755,5 +755,5 @@ def test_an_unexpected_failure_while_joining_is_said_and_logged(make_pilot, monk
     fill(scene, address="127.0.0.1:1", code="ABCDEF", pseudonym="Camille")
     submit(pilot, scene)
     assert pilot.scene is scene
-    assert scene.error.startswith("La connexion à la séance a échoué de façon inattendue. Détails pour l'assistance")
+    assert scene.error.startswith("La connexion à la séance a échoué de façon inattendue. Détails pour l’assistance")
     assert pilot.app.dirs.log_file.exists() and "boom" in pilot.app.dirs.log_file.read_text(encoding="utf-8")
