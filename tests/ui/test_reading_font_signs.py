@@ -88,3 +88,4 @@ def test_a_button_label_keeps_its_words_without_the_signs_it_cannot_draw():
     assert load_theme("default", "atkinson").plain_label("← Retour") == "Retour"
     assert load_theme("default", "opendyslexic").plain_label("← Retour") == "← Retour"
     assert load_theme("default").plain_label("← Retour") == "← Retour"
+

@@ -20,7 +20,8 @@ from ..views import make_view
 from ..widgets import ChoiceList, GaugeHud
 from . import button_height, button_width, draw_card, esc, font_tag
 
-NOTICE_EVENT = pygame.USEREVENT + 7
+#: a number of its own: pygame_gui takes its events' numbers from the same range (custom_type)
+NOTICE_EVENT = pygame.event.custom_type()
 NOTICE_SECONDS = 6
 
 

@@ -35,7 +35,8 @@ from ..map import MapView
 from ..scene import Pop, Scene
 from . import button_height, button_width
 
-WATCH_EVENT = pygame.USEREVENT + 11
+#: a number of its own: pygame_gui takes its events' numbers from the same range (custom_type)
+WATCH_EVENT = pygame.event.custom_type()
 WATCH_MS = 200
 ANALYSIS_STATES = 50_000
 
