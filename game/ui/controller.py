@@ -66,10 +66,11 @@ class Controller:
         ctl.save_error = None
         try:
             result = load_save(loaded.rules, save)
-        except SaveError as e:  # the scenario's id changed since the save: a stale save, said as such
-            raise ValueError(str(e)) from None
-        if not result.complete:
-            raise ValueError(result.reason)
+        except SaveError:  # the scenario's id changed since the save: a stale save, said as such
+            raise ValueError(t("ui.resume.reason.other", lang, id=save.scenario_id)) from None
+        if not result.complete:  # said in the player's language, not the engine's English
+            raise ValueError(t("ui.resume.reason.choice", lang, n=result.stopped_at + 1,
+                               choice=save.choices[result.stopped_at]))
         ctl.pt = result.playthrough
         if save.scenario_sha256 != loaded.sha256:
             ctl.notice = t("ui.resume.updated", lang)

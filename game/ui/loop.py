@@ -78,6 +78,8 @@ class Context:
     def __init__(self, app: "App", settings: userdata.Settings, dirs: userdata.Dirs, size: tuple[int, int],
                  scenes: Scenes):
         self.app = app
+        #: why the settings could not be kept (None: they were), said by the settings panel
+        self.settings_problem: str | None = None
         self.scenes = scenes
         self.dirs = dirs
         self.settings = settings
@@ -335,8 +337,10 @@ class App:
         old = self.ctx.settings
         try:
             userdata.save_settings(self.dirs, settings)
-        except OSError:
-            pass  # settings still apply for this session
+            self.ctx.settings_problem = None
+        except OSError as e:  # they still apply for this session; the settings panel says they are not kept
+            self.ctx.settings_problem = translate("ui.settings.not_saved", settings.language,
+                                          problem=userdata.file_problem(e, self.dirs.settings_file, settings.language))
         if settings.fullscreen != old.fullscreen:
             self.screen = self._open(settings.fullscreen, self.windowed_size)
         self.ctx.refresh(settings=settings, size=self.screen.get_size())

@@ -129,6 +129,9 @@ def test_stale_save_restarts_with_a_message(make_pilot, home):
     p.click_text(t("ui.title.resume"))
     assert p.scene.name == "briefing"
     assert p.scene.notice and "nope" in p.scene.notice
+    # said in French: the choice's number and id, none of the engine's English reason
+    assert "le choix n° 2, « nope », n’y existe plus" in p.scene.notice
+    assert "no longer" not in p.scene.notice and "choice" not in p.scene.notice
 
 
 def test_f5_reloads_and_replays_then_shows_diagnostics(make_pilot, scenario_copy):

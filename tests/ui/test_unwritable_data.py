@@ -126,3 +126,26 @@ def test_a_damaged_autosave_is_said_without_the_json_decoder(make_pilot, home):
     assert s.name == "title" and s.notice
     assert str(home.autosave_file) in s.notice
     assert not DEVELOPER_TEXT.search(s.notice), s.notice
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_settings_that_cannot_be_kept_are_said_in_the_panel(blocked, lang):
+    from game.ui.scene import ApplySettings
+
+    p = open_blocked(blocked, lang)
+    app = p.app
+    app.apply_settings(app.ctx.settings.with_(high_contrast=True))  # applied, but the folder cannot be written
+    assert app.ctx.settings.high_contrast
+    problem = app.ctx.settings_problem
+    assert problem and problem.startswith(t("ui.settings.not_saved", lang, problem="").rstrip())
+    assert str(blocked.settings_file.parent) in problem and not DEVELOPER_TEXT.search(problem)
+    p.app._apply(ApplySettings(app.ctx.settings))  # still not kept: still said
+    assert app.ctx.settings_problem
+    from game.ui.scenes.settings import SettingsScene
+
+    panel = SettingsScene(app.ctx)
+    panel.build()
+    with_note = panel.head.get_height()
+    app.ctx.settings_problem = None
+    panel.build()
+    assert with_note > panel.head.get_height()  # the note sits under the title

@@ -44,6 +44,13 @@ class SettingsScene(Scene):
         two_lines = label_w + opts_w + m.pad * 4 > width
         row_h = bh * (2 if two_lines else 1) + m.pad
         head = ctx.text(self.t("ui.settings.title"), "h2", "heading", style="bold")
+        if ctx.settings_problem:  # the settings apply but could not be kept: said under the title
+            note = ctx.text(ctx.settings_problem, "small", "warning_text", width - 4 * m.pad)
+            both = pygame.Surface((max(head.get_width(), note.get_width()), head.get_height() + m.pad // 2
+                                   + note.get_height()), pygame.SRCALPHA)
+            both.blit(head, (0, 0))
+            both.blit(note, (0, head.get_height() + m.pad // 2))
+            head = both
         height = m.pad * 2 + head.get_height() + m.pad * 2 + len(rows) * (row_h + m.pad // 2) + bh + m.pad * 3
         self.rect = panel_rect(ctx, 10_000, 10_000)
         self.rect.size = (width, min(height, ctx.size[1] - 2 * m.pad))
