@@ -180,7 +180,7 @@ def test_the_statement_is_queued_in_the_choice_transaction(session, monkeypatch)
     def broken(*a, **k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(lrs, "enqueue", broken)
+    monkeypatch.setattr(lrs, "record_revised", broken)
     with pytest.raises(RuntimeError):
         session.choose(p, p.row.playthrough_id, 1, first_choice(session, p))
     assert session.store.choices(p.row.playthrough_id) == []
