@@ -417,9 +417,13 @@ class Forwarder:
 
     def _run(self) -> None:
         delay = self.first_delay
+        # the heartbeats are looked at 10 times per `abandon_after` (at most every 5 s), not at every turn
+        watch_every, watched = min(5.0, self.abandon_after / 10), 0.0
         while not self._stop.is_set():
             try:
-                self.watch()
+                if time.monotonic() - watched >= watch_every:
+                    watched = time.monotonic()
+                    self.watch()
                 outcome = self.send_once() if self._client is not None else "empty"
             except sqlite3.Error as e:  # the store busy or its disk full: tried again later
                 outcome, self.last_error = "failed", f"store: {e}"
@@ -514,15 +518,16 @@ class Forwarder:
         from . import xapi
 
         now = time.time() if now is None else now
+        limit = now - self.abandon_after  # heard of after this: not abandoned
+        if limit < self.started:  # nobody unheard of for that long yet: not even a scan
+            return 0
         queued = 0
         for p in self.session.players:
-            if p.pt.state.finished:
+            heard = max(xapi.last_seen(p.row.playthrough_id) or 0.0, self.started)
+            if heard > limit or p.pt.state.finished:
                 continue
             key = (p.row.playthrough_id, len(p.pt.choices))
             if key in self._abandoned:
-                continue
-            heard = max(xapi.last_seen(p.row.playthrough_id) or 0.0, self.started)
-            if now - heard < self.abandon_after:
                 continue
             fact = xapi.left_fact(self.session, p, at=heard, name="abandoned")
             with self._lock:

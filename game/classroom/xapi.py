@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import threading
 import time
 import uuid
 from typing import Callable, Iterable
@@ -210,8 +209,10 @@ def voiding(ctx: Context, participant_id: str, playthrough_id: str, seq: int, vo
 # the actors' home page of each session, and the heartbeat
 
 _HOME: dict[str, str] = {}
-_SEEN: dict[str, float] = {}  # playthrough id -> last time the host heard from its trainee
-_SEEN_LOCK = threading.Lock()
+#: playthrough id -> last time the host heard from its trainee. Set on every request of a trainee,
+#: read by the forwarder's thread: one dict item set or got, atomic in CPython, so no lock (a
+#: lock there was taken on every request and fought over with the thread's scan).
+_SEEN: dict[str, float] = {}
 
 
 def set_home_page(session_id: str, home_page: str) -> None:
@@ -224,13 +225,11 @@ def home_page_of(session_id: str) -> str:
 
 def seen(player, at: float | None = None) -> None:
     """The heartbeat: the host heard from this participant (any request of theirs)."""
-    with _SEEN_LOCK:
-        _SEEN[player.row.playthrough_id] = time.time() if at is None else at
+    _SEEN[player.row.playthrough_id] = time.time() if at is None else at
 
 
 def last_seen(playthrough_id: str) -> float | None:
-    with _SEEN_LOCK:
-        return _SEEN.get(playthrough_id)
+    return _SEEN.get(playthrough_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,9 +243,20 @@ def last_seen(playthrough_id: str) -> float | None:
 Apply = Callable[[object], None]
 
 
+_GAUGES: dict[tuple, str] = {}  # the JSON of each set of gauges met (few: small integers, shared by a class)
+
+
 def _gauges(state) -> str | None:
     g = state.gauges
-    return None if g is None else json.dumps(dict(g), ensure_ascii=False, separators=(",", ":"))
+    if g is None:
+        return None
+    key = tuple(g.items())
+    text = _GAUGES.get(key)
+    if text is None:
+        if len(_GAUGES) >= 10_000:
+            _GAUGES.clear()
+        text = _GAUGES[key] = json.dumps(dict(g), ensure_ascii=False, separators=(",", ":"))
+    return text
 
 
 def joined(session, row) -> Apply:
