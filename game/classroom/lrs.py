@@ -39,7 +39,7 @@ import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS xapi_facts (
