@@ -1,8 +1,15 @@
 """Forwarding a session's xAPI statements to a Learning Record Store, from a queue in the store.
 
-The queue is a table of the classroom store's own SQLite file, `xapi_statements`: a statement is
-inserted in the transaction that commits what it records (see `game.classroom.xapi`), with a
-deterministic id (`INSERT OR IGNORE`: queued once). The `Forwarder`, a thread of the host, sends
+The queue is a table of the classroom store's own SQLite file, `xapi_facts`: a row is inserted in
+the transaction that commits what it records (see `game.classroom.xapi`). The row is a compact
+fact — playthrough, seq, verb, time, node, response, gauges, the actors' home page, and for a
+statement made again after an undo its revision, for a voiding the verb and revision of what it
+voids — with no statement in it: the statement (its deterministic id, its JSON body) is built
+from the row when it is read, the same each time (`xapi.statement_of`). A unique key on
+(playthrough, seq, verb, voids, revision) queues each statement once (`INSERT OR IGNORE`); the
+revision is counted by the INSERT itself. Rows queued by an earlier version (the table
+`xapi_statements`, a whole body per row) are carried over once when the file is opened, their
+bodies kept. The `Forwarder`, a thread of the host, sends
 the waiting ones in order, in batches of `BATCH` (50), to `{LRS}/statements` with
 `X-Experience-API-Version: 1.0.3` and HTTP basic auth:
 
@@ -32,31 +39,39 @@ import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS xapi_statements (
-    n INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
+CREATE TABLE IF NOT EXISTS xapi_facts (
+    n INTEGER PRIMARY KEY,
     session_id TEXT NOT NULL,
     playthrough_id TEXT NOT NULL,
     seq INTEGER NOT NULL,
     verb TEXT NOT NULL,
-    voids TEXT,
-    body TEXT NOT NULL,
+    voids TEXT NOT NULL DEFAULT '',
+    revision INTEGER NOT NULL DEFAULT 0,
+    at REAL NOT NULL,
+    node TEXT,
+    response TEXT,
+    gauges TEXT,
+    home TEXT NOT NULL,
+    body TEXT,
     state TEXT NOT NULL DEFAULT 'waiting',
     tries INTEGER NOT NULL DEFAULT 0,
     answer TEXT,
-    queued REAL NOT NULL,
-    sent REAL
+    sent REAL,
+    UNIQUE (playthrough_id, seq, verb, voids, revision)
 );
-CREATE INDEX IF NOT EXISTS xapi_statements_queue ON xapi_statements(session_id, state, n);
-CREATE INDEX IF NOT EXISTS xapi_statements_playthrough ON xapi_statements(playthrough_id, seq);
+CREATE INDEX IF NOT EXISTS xapi_facts_queue ON xapi_facts(session_id, state, n);
 CREATE TABLE IF NOT EXISTS xapi_sessions (
     session_id TEXT PRIMARY KEY,
     home_page TEXT NOT NULL
 );
 """
+
+#: The table of an earlier version, a whole statement per row (`body`); carried over once into
+#: `xapi_facts`, each row keeping its body, then dropped (see `_migrate`).
+LEGACY_TABLE = "xapi_statements"
 
 BATCH = 50
 XAPI_VERSION = "1.0.3"
@@ -69,55 +84,125 @@ _READY: dict[int, sqlite3.Connection] = {}
 
 
 def ensure_schema(db: sqlite3.Connection) -> None:
-    """Create the queue's tables in this connection's file once (safe inside a transaction)."""
+    """Create the queue's tables in this connection's file once, and carry over the rows of an earlier
+    version's table (safe inside a transaction: a savepoint)."""
     if _READY.get(id(db)) is db:
         return
-    for stmt in SCHEMA.split(";"):
-        if stmt.strip():
-            db.execute(stmt)
+    db.execute("SAVEPOINT xapi_schema")
+    try:
+        for stmt in SCHEMA.split(";"):
+            if stmt.strip():
+                db.execute(stmt)
+        if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (LEGACY_TABLE,)).fetchone():
+            _migrate(db)
+    except BaseException:
+        db.execute("ROLLBACK TO xapi_schema")
+        db.execute("RELEASE xapi_schema")
+        raise
+    db.execute("RELEASE xapi_schema")
     _READY[id(db)] = db
 
 
+def _migrate(db: sqlite3.Connection) -> None:
+    """`xapi_statements` (one JSON body per row) into `xapi_facts`, in the same order, then dropped.
+
+    Each row keeps its body (sent again, if it waits, exactly as it was built) and its state; its
+    revision is its rank among the rows of the same (playthrough, seq, verb), as its id was made;
+    a `voided` row's `voids` becomes the verb and revision of the statement it voids."""
+    rows = db.execute(f"SELECT id, session_id, playthrough_id, seq, verb, voids, body, state, tries, answer, "
+                      f"queued, sent FROM {LEGACY_TABLE} ORDER BY n").fetchall()
+    seen: dict[tuple, int] = {}
+    known: dict[str, tuple[str, int]] = {}  # statement id -> (verb, revision)
+    out = []
+    for sid, session_id, pt, seq, verb, voids, body, state, tries, answer, queued, sent in rows:
+        if verb == "voided":
+            vverb, rev = known.get(voids, ("", 0))
+            vverb = vverb or f"id:{voids}"  # a statement of no row here: still unique, still voided once
+        else:
+            key = (pt, seq, verb)
+            rev = seen[key] = seen.get(key, -1) + 1
+            known[sid] = (verb, rev)
+            vverb = ""
+        out.append((session_id, pt, seq, verb, vverb, rev, queued, "", body, state, tries, answer, sent))
+    db.executemany("INSERT OR IGNORE INTO xapi_facts (session_id, playthrough_id, seq, verb, voids, revision, at, "
+                   "home, body, state, tries, answer, sent) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", out)
+    db.execute(f"DROP TABLE {LEGACY_TABLE}")
+
+
 # ---------------------------------------------------------------------------------------------
-# the queue, inside the caller's transaction
+# the queue, inside the caller's transaction: one INSERT per statement, the unique key deciding
+#
+# A fact is (session, playthrough, seq, verb, at, node, response, gauges as JSON, home page).
+
+_INSERT = ("INSERT OR IGNORE INTO xapi_facts (session_id, playthrough_id, seq, verb, at, node, response, gauges, "
+           "home) VALUES (?,?,?,?,?,?,?,?,?)")
+#: Its revision: how many statements of this verb the seq already has (each one an undone choice).
+_INSERT_REVISED = ("INSERT OR IGNORE INTO xapi_facts (session_id, playthrough_id, seq, verb, at, node, response, "
+                   "gauges, home, revision) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, count(*) FROM xapi_facts "
+                   "WHERE playthrough_id = ?2 AND seq = ?3 AND verb = ?4")
+#: Voids every selected/completed statement of the seq; the unique key skips those already voided.
+_INSERT_VOIDS = ("INSERT OR IGNORE INTO xapi_facts (session_id, playthrough_id, seq, verb, voids, revision, at, home) "
+                 "SELECT session_id, playthrough_id, seq, 'voided', verb, revision, ?3, ?4 FROM xapi_facts "
+                 "WHERE playthrough_id = ?1 AND seq = ?2 AND verb IN ('selected', 'completed') ORDER BY n")
+_INSERT_UNLESS_LEFT = (
+    "INSERT OR IGNORE INTO xapi_facts (session_id, playthrough_id, seq, verb, at, node, response, gauges, home) "
+    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE NOT EXISTS "
+    "(SELECT 1 FROM xapi_facts WHERE playthrough_id = ?2 AND verb = 'terminated')")
 
 
-def enqueue(db, session_id: str, playthrough_id: str, items: Iterable[tuple[int, str, str | None, dict]]) -> None:
-    """Queue (seq, verb, voided statement id or None, statement) items; an id already queued is ignored."""
+def record(db, fact: tuple) -> None:
+    """Queue one fact (revision 0); one already queued (same playthrough, seq and verb) is ignored."""
     ensure_schema(db)
-    now = time.time()
-    db.executemany("INSERT OR IGNORE INTO xapi_statements (id, session_id, playthrough_id, seq, verb, voids, "
-                   "body, queued) VALUES (?,?,?,?,?,?,?,?)",
-                   [(stmt["id"], session_id, playthrough_id, seq, verb, voids,
-                     json.dumps(stmt, ensure_ascii=False, separators=(",", ":")), now)
-                    for seq, verb, voids, stmt in items])
+    db.execute(_INSERT, fact)
 
 
-def revision(db, playthrough_id: str, seq: int, verb: str) -> int:
-    """How many `verb` statements this seq already has (each an undone choice): the next one's revision."""
+def record_revised(db, facts: list[tuple]) -> None:
+    """Queue facts whose verb may recur at their seq (a choice made again after an undo).
+
+    Revision 0 first, the unique key deciding: only when this seq already had one (an undone
+    choice) is the revision counted (the revisions of a seq are 0, 1, 2... with no gap)."""
     ensure_schema(db)
-    return db.execute("SELECT count(*) FROM xapi_statements WHERE playthrough_id = ? AND seq = ? AND verb = ?",
-                      (playthrough_id, seq, verb)).fetchone()[0]
+    for fact in facts:
+        if db.execute(_INSERT, fact).rowcount == 0:
+            db.execute(_INSERT_REVISED, fact)
 
 
-def standing(db, playthrough_id: str, seq: int, verbs: tuple[str, ...]) -> list[str]:
-    """Ids of the statements of these verbs at this seq that are not voided, in order."""
+def record_voids(db, session_id: str, playthrough_id: str, seq: int, at: float, home: str) -> None:
+    """Void the standing `selected` (and `completed`) statements of a seq."""
     ensure_schema(db)
-    marks = ",".join("?" * len(verbs))
-    return [r[0] for r in db.execute(
-        f"SELECT id FROM xapi_statements WHERE playthrough_id = ? AND seq = ? AND verb IN ({marks}) AND id NOT IN "
-        "(SELECT voids FROM xapi_statements WHERE playthrough_id = ? AND voids IS NOT NULL) ORDER BY n",
-        (playthrough_id, seq, *verbs, playthrough_id))]
+    db.execute(_INSERT_VOIDS, (playthrough_id, seq, at, home))
+
+
+def record_unless_left(db, fact: tuple) -> None:
+    """Queue `terminated` or `abandoned` unless the playthrough already has a `terminated`."""
+    ensure_schema(db)
+    db.execute(_INSERT_UNLESS_LEFT, fact)
 
 
 def has_left(db, playthrough_id: str) -> bool:
     ensure_schema(db)
-    return db.execute("SELECT 1 FROM xapi_statements WHERE playthrough_id = ? AND verb = 'terminated' LIMIT 1",
+    return db.execute("SELECT 1 FROM xapi_facts WHERE playthrough_id = ? AND verb = 'terminated' LIMIT 1",
                       (playthrough_id,)).fetchone() is not None
 
 
 # ---------------------------------------------------------------------------------------------
-# the queue, from its own connection (the forwarder, the report, a purge)
+# reading the queue: each fact as its statement
+
+#: A queued fact with what its statement needs from its participant (id, time joined).
+_FACTS = ("SELECT f.n, f.playthrough_id, f.seq, f.verb, f.voids, f.revision, f.at, f.node, f.response, f.gauges, "
+          "f.body, f.home, p.id, p.joined FROM xapi_facts f JOIN participants p ON p.playthrough_id = f.playthrough_id ")
+
+
+def _statements(rows, context_of: Callable[[str], object]) -> list[tuple[int, dict]]:
+    """(n, statement) of rows of `_FACTS`; `context_of(home)` is the session's `xapi.Context`."""
+    from . import xapi
+
+    out = []
+    for n, pt, seq, verb, voids, revision, at, node, response, gauges, body, home, pid, joined in rows:
+        ctx = None if body is not None else context_of(home)
+        out.append((n, xapi.statement_of(ctx, pid, joined, pt, seq, verb, voids, revision, at, node, response,
+                                         gauges, body)))
+    return out
 
 
 def connect(path: Path | str) -> sqlite3.Connection:
@@ -140,10 +225,12 @@ def transaction(db: sqlite3.Connection, apply: Callable[[sqlite3.Connection], No
 
 def statements(path: Path | str, session_id: str) -> list[dict]:
     """Every statement queued for a session (sent, waiting or rejected), in the order queued."""
+    from . import xapi
+
     db = connect(path)
     try:
-        return [json.loads(r[0]) for r in
-                db.execute("SELECT body FROM xapi_statements WHERE session_id = ? ORDER BY n", (session_id,))]
+        rows = db.execute(_FACTS + "WHERE f.session_id = ? ORDER BY f.n", (session_id,)).fetchall()
+        return [stmt for _, stmt in _statements(rows, lambda home: xapi.context_of_store(db, session_id, home))]
     finally:
         db.close()
 
@@ -152,7 +239,7 @@ def purge(path: Path | str, session_id: str) -> None:
     """Delete a session's statements and its actors' home page (with the session itself)."""
     db = connect(path)
     try:
-        transaction(db, lambda d: (d.execute("DELETE FROM xapi_statements WHERE session_id = ?", (session_id,)),
+        transaction(db, lambda d: (d.execute("DELETE FROM xapi_facts WHERE session_id = ?", (session_id,)),
                                    d.execute("DELETE FROM xapi_sessions WHERE session_id = ?", (session_id,))))
     finally:
         db.close()
@@ -161,7 +248,7 @@ def purge(path: Path | str, session_id: str) -> None:
 def counts(db: sqlite3.Connection, session_id: str) -> dict[str, int]:
     """{"waiting", "sent", "rejected"} of a session."""
     out = {"waiting": 0, "sent": 0, "rejected": 0}
-    for state, n in db.execute("SELECT state, count(*) FROM xapi_statements WHERE session_id = ? GROUP BY state",
+    for state, n in db.execute("SELECT state, count(*) FROM xapi_facts WHERE session_id = ? GROUP BY state",
                                (session_id,)):
         out[state] = n
     return out
@@ -330,9 +417,13 @@ class Forwarder:
 
     def _run(self) -> None:
         delay = self.first_delay
+        # the heartbeats are looked at 10 times per `abandon_after` (at most every 5 s), not at every turn
+        watch_every, watched = min(5.0, self.abandon_after / 10), 0.0
         while not self._stop.is_set():
             try:
-                self.watch()
+                if time.monotonic() - watched >= watch_every:
+                    watched = time.monotonic()
+                    self.watch()
                 outcome = self.send_once() if self._client is not None else "empty"
             except sqlite3.Error as e:  # the store busy or its disk full: tried again later
                 outcome, self.last_error = "failed", f"store: {e}"
@@ -349,17 +440,22 @@ class Forwarder:
                 self._stop.wait(0.25)
 
     # sending
-    def _waiting(self, limit: int) -> list[tuple[str, str]]:
-        with self._lock:
-            return self.db.execute("SELECT id, body FROM xapi_statements WHERE session_id = ? AND state = 'waiting' "
-                                   "ORDER BY n LIMIT ?", (self.session.row.id, limit)).fetchall()
+    def _waiting(self, limit: int) -> list[tuple[int, str]]:
+        """(n, JSON body) of the next statements waiting, built from their facts."""
+        from . import xapi
 
-    def _mark(self, ids: list[str], state: str, answer: str | None = None) -> None:
+        with self._lock:
+            rows = self.db.execute(_FACTS + "WHERE f.session_id = ? AND f.state = 'waiting' ORDER BY f.n LIMIT ?",
+                                   (self.session.row.id, limit)).fetchall()
+        return [(n, json.dumps(stmt, ensure_ascii=False, separators=(",", ":")))
+                for n, stmt in _statements(rows, lambda home: xapi.Context.of(self.session, home))]
+
+    def _mark(self, ns: list[int], state: str, answer: str | None = None) -> None:
         now = time.time()
         with self._lock:
             transaction(self.db, lambda d: d.executemany(
-                "UPDATE xapi_statements SET state = ?, answer = ?, sent = ?, tries = tries + 1 WHERE id = ?",
-                [(state, answer, now if state == "sent" else None, i) for i in ids]))
+                "UPDATE xapi_facts SET state = ?, answer = ?, sent = ?, tries = tries + 1 WHERE n = ?",
+                [(state, answer, now if state == "sent" else None, n) for n in ns]))
 
     def _post(self, bodies: list[str]):
         """POST a batch: the response, or None after a transport error (said in last_error)."""
@@ -422,25 +518,20 @@ class Forwarder:
         from . import xapi
 
         now = time.time() if now is None else now
+        limit = now - self.abandon_after  # heard of after this: not abandoned
+        if limit < self.started:  # nobody unheard of for that long yet: not even a scan
+            return 0
         queued = 0
         for p in self.session.players:
-            if p.pt.state.finished:
+            heard = max(xapi.last_seen(p.row.playthrough_id) or 0.0, self.started)
+            if heard > limit or p.pt.state.finished:
                 continue
             key = (p.row.playthrough_id, len(p.pt.choices))
             if key in self._abandoned:
                 continue
-            heard = max(xapi.last_seen(p.row.playthrough_id) or 0.0, self.started)
-            if now - heard < self.abandon_after:
-                continue
-            stmt = xapi.left_statement(self.session, p, at=heard, name="abandoned")
-
-            def apply(db, p=p, stmt=stmt):
-                if not has_left(db, p.row.playthrough_id):
-                    enqueue(db, self.session.row.id, p.row.playthrough_id,
-                            [(len(p.pt.choices), "abandoned", None, stmt)])
-
+            fact = xapi.left_fact(self.session, p, at=heard, name="abandoned")
             with self._lock:
-                transaction(self.db, apply)
+                transaction(self.db, lambda db, fact=fact: record_unless_left(db, fact))
             self._abandoned.add(key)
             queued += 1
         return queued
@@ -449,10 +540,9 @@ class Forwarder:
         """The trainee leaves: `terminated` (once per playthrough and seq)."""
         from . import xapi
 
-        stmt = xapi.left_statement(self.session, player)
+        fact = xapi.left_fact(self.session, player)
         with self._lock:
-            transaction(self.db, lambda db: enqueue(db, self.session.row.id, player.row.playthrough_id,
-                                                    [(len(player.pt.choices), "terminated", None, stmt)]))
+            transaction(self.db, lambda db: record(db, fact))
         return {"left": True, "seq": len(player.pt.choices)}
 
     # the trainer's view
@@ -463,11 +553,14 @@ class Forwarder:
                 "last_error": self.last_error}
 
     def rejected(self) -> list[dict]:
+        from . import xapi
+
+        sid = self.session.row.id
         with self._lock:
-            rows = self.db.execute("SELECT id, verb, playthrough_id, seq, answer FROM xapi_statements "
-                                   "WHERE session_id = ? AND state = 'rejected' ORDER BY n",
-                                   (self.session.row.id,)).fetchall()
-        return [{"id": i, "verb": v, "playthrough_id": pt, "seq": s, "answer": a} for i, v, pt, s, a in rows]
+            rows = self.db.execute("SELECT verb, voids, revision, body, playthrough_id, seq, answer FROM xapi_facts "
+                                   "WHERE session_id = ? AND state = 'rejected' ORDER BY n", (sid,)).fetchall()
+        return [{"id": xapi.fact_id(sid, pt, s, v, voids, rev, body), "verb": v, "playthrough_id": pt, "seq": s,
+                 "answer": a} for v, voids, rev, body, pt, s, a in rows]
 
 
 # ---------------------------------------------------------------------------------------------

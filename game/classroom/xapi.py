@@ -29,13 +29,14 @@ pseudonym, a name, an email or a hash of one.
 The hooks (`joined`, `chosen`, `undone`, `ended`) return a function of the store's database
 connection: the store runs it inside the transaction that commits the participant, the choice
 or the undo, so a statement is queued exactly when, and only if, what it records is committed.
+What they queue is a fact row (game/classroom/lrs.py); the statement is built from it, with the
+same id and the same body every time, when it is read (`statement_of`).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import json
-import threading
 import time
 import uuid
 from typing import Callable, Iterable
@@ -208,8 +209,10 @@ def voiding(ctx: Context, participant_id: str, playthrough_id: str, seq: int, vo
 # the actors' home page of each session, and the heartbeat
 
 _HOME: dict[str, str] = {}
-_SEEN: dict[str, float] = {}  # playthrough id -> last time the host heard from its trainee
-_SEEN_LOCK = threading.Lock()
+#: playthrough id -> last time the host heard from its trainee. Set on every request of a trainee,
+#: read by the forwarder's thread: one dict item set or got, atomic in CPython, so no lock (a
+#: lock there was taken on every request and fought over with the thread's scan).
+_SEEN: dict[str, float] = {}
 
 
 def set_home_page(session_id: str, home_page: str) -> None:
@@ -222,80 +225,129 @@ def home_page_of(session_id: str) -> str:
 
 def seen(player, at: float | None = None) -> None:
     """The heartbeat: the host heard from this participant (any request of theirs)."""
-    with _SEEN_LOCK:
-        _SEEN[player.row.playthrough_id] = time.time() if at is None else at
+    _SEEN[player.row.playthrough_id] = time.time() if at is None else at
 
 
 def last_seen(playthrough_id: str) -> float | None:
-    with _SEEN_LOCK:
-        return _SEEN.get(playthrough_id)
+    return _SEEN.get(playthrough_id)
 
 
 # ---------------------------------------------------------------------------------------------
 # the hooks: each returns `apply(db)`, run by the store inside the committing transaction
+#
+# They queue facts, not statements: a compact row (what happened, when, the gauges) that
+# `statement_of` turns into the statement, with the same id and body every time, when it is read
+# (by the forwarder when it sends, by `pandore report --xapi`). Nothing is built, hashed or
+# serialised on the commit path but the gauges.
 
 Apply = Callable[[object], None]
 
 
+_GAUGES: dict[tuple, str] = {}  # the JSON of each set of gauges met (few: small integers, shared by a class)
+
+
+def _gauges(state) -> str | None:
+    g = state.gauges
+    if g is None:
+        return None
+    key = tuple(g.items())
+    text = _GAUGES.get(key)
+    if text is None:
+        if len(_GAUGES) >= 10_000:
+            _GAUGES.clear()
+        text = _GAUGES[key] = json.dumps(dict(g), ensure_ascii=False, separators=(",", ":"))
+    return text
+
+
 def joined(session, row) -> Apply:
     """A participant joined: `initialized` (seq 0)."""
-    ctx = Context.of(session)
-    stmt = build(ctx, "initialized", row.id, row.playthrough_id, 0, row.joined)
-    return lambda db: lrs.enqueue(db, session.row.id, row.playthrough_id, [(0, "initialized", None, stmt)])
+    fact = (session.row.id, row.playthrough_id, 0, "initialized", row.joined, None, None, None,
+            home_page_of(session.row.id))
+    return lambda db: lrs.record(db, fact)
 
 
 def chosen(session, player, seq: int, node: str, choice: str, after) -> Apply:
     """Choice number `seq` was made at `node`; `after` is the playthrough after it.
 
-    `selected`, and `completed` too when the choice reaches an ending."""
-    ctx, row, at = Context.of(session), player.row, time.time()
+    `selected`, and `completed` too when the choice reaches an ending; each one's revision (how
+    many times this seq was undone before) is counted by the insert itself."""
+    sid, pid, at, home = session.row.id, player.row.playthrough_id, time.time(), home_page_of(session.row.id)
     state = after.state
-
-    def apply(db) -> None:
-        rev = lrs.revision(db, row.playthrough_id, seq, "selected")
-        items = [(seq, "selected", None, build(ctx, "selected", row.id, row.playthrough_id, seq, at, node=node,
-                                               response=choice, gauges=state.gauges, revision=rev))]
-        if state.ending is not None:
-            crev = lrs.revision(db, row.playthrough_id, seq, "completed")
-            items.append((seq, "completed", None, build(
-                ctx, "completed", row.id, row.playthrough_id, seq, at, response=state.ending,
-                gauges=state.gauges, started=row.joined, revision=crev)))
-        lrs.enqueue(db, session.row.id, row.playthrough_id, items)
-
-    return apply
+    gauges = _gauges(state)
+    facts = [(sid, pid, seq, "selected", at, node, choice, gauges, home)]
+    if state.ending is not None:
+        facts.append((sid, pid, seq, "completed", at, None, state.ending, gauges, home))
+    return lambda db: lrs.record_revised(db, facts)
 
 
 def undone(session, player, seq: int) -> Apply:
     """Choice number `seq` was undone: its `selected` (and `completed`) statements are voided."""
-    ctx, row, at = Context.of(session), player.row, time.time()
-
-    def apply(db) -> None:
-        items = [(seq, "voided", sid, voiding(ctx, row.id, row.playthrough_id, seq, sid, at))
-                 for sid in lrs.standing(db, row.playthrough_id, seq, ("selected", "completed"))]
-        lrs.enqueue(db, session.row.id, row.playthrough_id, items)
-
-    return apply
+    sid, pid, at, home = session.row.id, player.row.playthrough_id, time.time(), home_page_of(session.row.id)
+    return lambda db: lrs.record_voids(db, sid, pid, seq, at, home)
 
 
-def left_statement(session, player, at: float | None = None, name: str = "terminated") -> dict:
+def left_fact(session, player, at: float | None = None, name: str = "terminated") -> tuple:
     """`terminated` (the trainee left) or `abandoned` (not seen for a while), at the current seq."""
-    ctx, row, pt = Context.of(session), player.row, player.pt
     at = time.time() if at is None else at
-    return build(ctx, name, row.id, row.playthrough_id, len(pt.choices), at, gauges=pt.state.gauges,
-                 started=row.joined)
+    return (session.row.id, player.row.playthrough_id, len(player.pt.choices), name, at, None, None,
+            _gauges(player.pt.state), home_page_of(session.row.id))
 
 
 def ended(session) -> Apply:
     """The trainer ended the session: `terminated` for every playthrough not finished nor left."""
-    stmts = [(p, left_statement(session, p)) for p in session.players if not p.pt.state.finished]
+    facts = [left_fact(session, p) for p in session.players if not p.pt.state.finished]
 
     def apply(db) -> None:
-        for p, stmt in stmts:
-            if not lrs.has_left(db, p.row.playthrough_id):
-                lrs.enqueue(db, session.row.id, p.row.playthrough_id,
-                            [(len(p.pt.choices), "terminated", None, stmt)])
+        for fact in facts:
+            lrs.record_unless_left(db, fact)
 
     return apply
+
+
+# ---------------------------------------------------------------------------------------------
+# from a fact to its statement
+
+
+def fact_id(session_id: str, playthrough_id: str, seq: int, verb: str, voids: str, revision: int,
+            body: str | None = None) -> str:
+    """The id of the statement a queued fact stands for (`voids`, `revision`: see lrs.SCHEMA)."""
+    if body is not None:
+        return json.loads(body)["id"]
+    if verb == "voided":
+        return void_id(statement_id(session_id, playthrough_id, seq, voids, revision))
+    return statement_id(session_id, playthrough_id, seq, verb, revision)
+
+
+def statement_of(ctx: "Context", participant_id: str, started: float, playthrough_id: str, seq: int, verb: str,
+                 voids: str, revision: int, at: float, node: str | None, response: str | None,
+                 gauges: str | None, body: str | None = None) -> dict:
+    """The statement of one queued fact: the same id and body each time it is built."""
+    if body is not None:  # queued by an earlier version, whole
+        return json.loads(body)
+    if verb == "voided":
+        return voiding(ctx, participant_id, playthrough_id, seq,
+                       statement_id(ctx.session_id, playthrough_id, seq, voids, revision), at)
+    return build(ctx, verb, participant_id, playthrough_id, seq, at, node=node if verb == "selected" else None,
+                 response=response, gauges=None if gauges is None else json.loads(gauges),
+                 started=started, revision=revision)
+
+
+def context_of_store(db, session_id: str, home: str) -> "Context | None":
+    """The context of a session from its row in the store (the report, with no session loaded)."""
+    row = db.execute("SELECT scenario_sha256, scenario_text, scenario_name, language FROM sessions WHERE id = ?",
+                     (session_id,)).fetchone()
+    if row is None:
+        return None
+    sha, text, name, language = row
+    key = (session_id, sha, home)
+    ctx = _CONTEXTS.get(key)
+    if ctx is None:
+        from .session import _compile
+
+        sc = _compile(text, name).scenario
+        ctx = _CONTEXTS[key] = Context(session_id, sc.id, sc.title, sha, language, home,
+                                       {nid: n.title for nid, n in sc.nodes.items() if n.title})
+    return ctx
 
 
 # ---------------------------------------------------------------------------------------------

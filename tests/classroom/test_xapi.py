@@ -180,7 +180,7 @@ def test_the_statement_is_queued_in_the_choice_transaction(session, monkeypatch)
     def broken(*a, **k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(lrs, "enqueue", broken)
+    monkeypatch.setattr(lrs, "record_revised", broken)
     with pytest.raises(RuntimeError):
         session.choose(p, p.row.playthrough_id, 1, first_choice(session, p))
     assert session.store.choices(p.row.playthrough_id) == []
@@ -298,3 +298,81 @@ def test_the_configuration_comes_from_the_line_then_the_environment_then_a_file(
     with pytest.raises(lrs.ConfigError) as e:
         lrs.resolve(config_file=str(conf), env={})
     assert e.value.key == "cli.lrs.config_unknown" and e.value.fields["keys"] == "pasword"
+
+
+def test_the_commit_queues_a_compact_fact_and_reading_builds_the_same_statements(session):
+    """No statement is built on the commit path: a fact row without a body; reading twice, and
+    reading from the report's side (no session loaded), gives the same ids and bodies."""
+    p = session.join("Alex")
+    c = first_choice(session, p)
+    session.choose(p, p.row.playthrough_id, 1, c)
+    session.undo(p, p.row.playthrough_id, 1)
+    session.choose(p, p.row.playthrough_id, 1, c)
+    import sqlite3
+
+    db = sqlite3.connect(session.store.path)
+    rows = db.execute("SELECT verb, voids, revision, body FROM xapi_facts ORDER BY n").fetchall()
+    db.close()
+    assert rows == [("initialized", "", 0, None), ("selected", "", 0, None), ("voided", "selected", 0, None),
+                    ("selected", "", 1, None)]
+    one, two = xapi.jsonl(queued(session)), xapi.jsonl(queued(session))
+    assert one == two
+    xapi._CONTEXTS.clear()  # as in another process: the context made again from the stored session
+    assert xapi.jsonl(queued(session)) == one
+
+
+def test_a_store_of_the_earlier_version_is_carried_over_and_goes_on(tmp_path):
+    """The earlier table (one JSON body per row) is moved into the facts once: same statements, and an
+    undo after it voids the statement made before, a choice made again gets the next revision."""
+    import sqlite3
+
+    path = tmp_path / "classroom.sqlite3"
+    store = Store(path)
+    s = ClassSession.create(store, Path(LOADED.path))
+    xapi.set_home_page(s.row.id, "https://ecole.example.org")
+    p = s.join("Alex")
+    c = first_choice(s, p)
+    s.choose(p, p.row.playthrough_id, 1, c)
+    s.undo(p, p.row.playthrough_id, 1)
+    s.choose(p, p.row.playthrough_id, 1, c)
+    before = lrs.statements(path, s.row.id)
+    store.close()
+    # the file as the earlier version left it
+    db = sqlite3.connect(path)
+    db.executescript("""
+        DROP TABLE xapi_facts;
+        CREATE TABLE xapi_statements (n INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+            session_id TEXT NOT NULL, playthrough_id TEXT NOT NULL, seq INTEGER NOT NULL, verb TEXT NOT NULL,
+            voids TEXT, body TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'waiting', tries INTEGER NOT NULL DEFAULT 0,
+            answer TEXT, queued REAL NOT NULL, sent REAL);""")
+    names = {v: k for k, v in VERB.items()}
+    for st in before:
+        verb = names[st["verb"]["id"]]
+        db.execute("INSERT INTO xapi_statements (id, session_id, playthrough_id, seq, verb, voids, body, state, queued) "
+                   "VALUES (?,?,?,?,?,?,?,?,?)",
+                   (st["id"], s.row.id, p.row.playthrough_id, st["context"]["extensions"][xapi.SEQ_EXTENSION], verb,
+                    st["object"]["id"] if verb == "voided" else None, json.dumps(st), "sent" if verb == "initialized"
+                    else "waiting", 1.0))
+    db.commit()
+    db.close()
+    store = Store(path)
+    try:
+        s = ClassSession.open(store, s.row.id)
+        assert lrs.statements(path, s.row.id) == before
+        p = s.players[0]
+        s.undo(p, p.row.playthrough_id, 1)
+        s.choose(p, p.row.playthrough_id, 1, c)
+        after = lrs.statements(path, s.row.id)
+        assert after[:len(before)] == before
+        void, third = after[len(before):]
+        assert void["object"]["id"] == before[3]["id"] == xapi.statement_id(s.row.id, p.row.playthrough_id, 1,
+                                                                              "selected", revision=1)
+        assert third["id"] == xapi.statement_id(s.row.id, p.row.playthrough_id, 1, "selected", revision=2)
+        db = sqlite3.connect(path)
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        states = [r[0] for r in db.execute("SELECT state FROM xapi_facts ORDER BY n")]
+        db.close()
+        assert "xapi_statements" not in tables
+        assert states == ["sent"] + ["waiting"] * 5
+    finally:
+        store.close()
