@@ -300,7 +300,7 @@ class Rules:
             return _text(t, index, types, strict=True)
 
         def shown(t: str | None) -> None:  # a text rendered elsewhere (a title, an SMS, a feedback)
-            if t:
+            if t and "{" in t:
                 for m in _PLACEHOLDER.finditer(t):
                     if m.group(1) not in index:
                         raise _Broken(m.group(1))
@@ -532,6 +532,8 @@ def _text(text, index: Mapping[str, int], types: Mapping[str, type], strict: boo
     the scenario, else a renderer (`_shown` reads either). `strict` (compiling a scenario):
     a `{name}` that is not one of the scenario's is a broken reference; else it is kept as written."""
     if isinstance(text, str):
+        if "{" not in text:
+            return text  # no placeholder: the string itself, without a scan
         parts: list[str] = []
         indices: list[int] = []
         bools: list[int] = []
