@@ -246,6 +246,7 @@ def fit(text: str, path: Path, size: int, colour: Colour, width: int, signs: Sig
 def clear_caches() -> None:
     _block.cache_clear()
     _line.cache_clear()
+    face.cache_clear()  # it holds fonts too: those of an earlier window (pygame.quit) are dead
 
 
 def html_escape(s: str) -> str:
