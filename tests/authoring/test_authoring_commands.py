@@ -260,9 +260,9 @@ def test_new_refuses_a_bad_id_and_a_translation_from_scratch(capsys, tmp_path):
 
 def test_check_clean_file(capsys, starter):
     code, out, _ = run(capsys, "check", str(starter), "--lang", "en")
-    assert code == 0 and out == "1 file(s) checked: no error\n"
+    assert code == 0 and out == "1 file checked: no error\n"
     code, out, _ = run(capsys, "check", str(starter))
-    assert code == 0 and out == "1 fichier(s) vérifié(s) : aucune erreur\n"
+    assert code == 0 and out == "1 fichier vérifié : aucune erreur\n"
 
 
 def test_check_says_when_the_analysis_was_cut(tmp_path, monkeypatch):

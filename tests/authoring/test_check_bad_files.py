@@ -110,9 +110,9 @@ def test_check_command_groups_by_file_and_exits_2_when_a_file_is_unusable(capsys
     code = main(["check", str(BAD), "--lang", "en"])
     out = capsys.readouterr().out
     assert code == 2
-    assert f"{len(FILES)} file(s) checked" in out
+    assert f"{len(FILES)} files checked" in out
     # grouped: each file's summary line follows its own diagnostics
-    summary = f"{BAD / 'unknown_goto.yaml'}: 1 error(s), 0 warning(s)"
+    summary = f"{BAD / 'unknown_goto.yaml'}: 1 error, 0 warnings"
     assert summary in out
     assert out.index(f"{BAD / 'unknown_goto.yaml'}:") < out.index(summary)
 

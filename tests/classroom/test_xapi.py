@@ -256,7 +256,7 @@ def test_report_xapi_writes_json_lines_and_purge_deletes_them(tmp_path):
     r = subprocess.run([sys.executable, str(ROOT / "main.py"), "report", s.row.id, "--xapi", str(out), "--lang", "en"],
                        capture_output=True, text=True, env=env, cwd=ROOT)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.strip() == f"{len(expected)} xAPI statement(s) written: {out}"
+    assert r.stdout.strip() == f"{len(expected)} xAPI statements written: {out}"
     lines = out.read_text(encoding="utf-8").splitlines()
     assert [json.loads(line) for line in lines] == expected
     r = subprocess.run([sys.executable, str(ROOT / "main.py"), "report", s.row.id, "--xapi",

@@ -74,14 +74,14 @@ def test_french_by_the_scenario_s_language_and_by_lang(capsys, tmp_path):
     assert code == 1
     assert (f"{f}:9:26: erreur P204: le nœud « reponse » n'existe pas (vouliez-vous dire « reponse_ecrite » ?)"
             in out)
-    assert "1 fichier(s) vérifié(s) : 1 erreur(s), 0 avertissement(s)" in out
+    assert "1 fichier vérifié : 1 erreur, 0 avertissement" in out
     code, out = check(capsys, f, lang="en")
     assert f"{f}:9:26: error P204: unknown node or ending 'reponse' (did you mean 'reponse_ecrite'?)" in out
 
 
 def test_check_takes_an_id_as_well_as_a_path(capsys):
     code, out = check(capsys, "tutoriel")
-    assert code == 0 and "2 file(s) checked: no error" in out
+    assert code == 0 and "2 files checked: no error" in out
 
 
 def test_explain_a_code_in_both_languages(capsys):

@@ -130,7 +130,7 @@ def test_check_and_analyze_a_shipped_scenario(venv, env, tmp_path):
                      env=env, cwd=tmp_path).stdout.strip())
     proc = _run([_bin(venv, "pandore"), "check", data / "sms-mineur"], env=env, cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "2 fichier(s) vérifié(s)" in proc.stdout and "aucune erreur" in proc.stdout  # a French scenario: French messages
+    assert "2 fichiers vérifiés" in proc.stdout and "aucune erreur" in proc.stdout  # a French scenario: French messages
     proc = _run([_bin(venv, "pandore"), "analyze", "tutoriel", "--json"], env=env, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)
