@@ -371,7 +371,7 @@ def _quick(text: str) -> Any:
                     push((v, depth + 1))
                     continue
                 return None
-        else:
+        else:  # the same test as for a mapping's values, written out: this walk is on the cold load's path
             events += 2 + len(value)
             for v in value:
                 t = type(v)

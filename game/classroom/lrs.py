@@ -41,6 +41,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .store import savepoint
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS xapi_facts (
     n INTEGER PRIMARY KEY,
@@ -88,18 +90,12 @@ def ensure_schema(db: sqlite3.Connection) -> None:
     version's table (safe inside a transaction: a savepoint)."""
     if _READY.get(id(db)) is db:
         return
-    db.execute("SAVEPOINT xapi_schema")
-    try:
+    with savepoint(db, "xapi_schema"):
         for stmt in SCHEMA.split(";"):
             if stmt.strip():
                 db.execute(stmt)
         if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (LEGACY_TABLE,)).fetchone():
             _migrate(db)
-    except BaseException:
-        db.execute("ROLLBACK TO xapi_schema")
-        db.execute("RELEASE xapi_schema")
-        raise
-    db.execute("RELEASE xapi_schema")
     _READY[id(db)] = db
 
 

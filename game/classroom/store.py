@@ -23,6 +23,7 @@ import sqlite3
 import threading
 import time
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -247,15 +248,9 @@ class Store:
     def _write_many(self, statements: list[tuple[str, tuple]]) -> None:
         """Several statements that stand or fall together (a savepoint inside the batch)."""
         def apply(db):
-            db.execute("SAVEPOINT many")
-            try:
+            with savepoint(db, "many"):
                 for sql, params in statements:
                     db.execute(sql, params)
-            except BaseException:
-                db.execute("ROLLBACK TO many")
-                db.execute("RELEASE many")
-                raise
-            db.execute("RELEASE many")
 
         self.submit(apply).result()
 
@@ -343,6 +338,19 @@ def _settle(items) -> None:
             fut.set_exception(error)
 
 
+@contextmanager
+def savepoint(db: sqlite3.Connection, name: str):
+    """What runs inside stands or falls together, within the caller's transaction."""
+    db.execute(f"SAVEPOINT {name}")
+    try:
+        yield db
+    except BaseException:
+        db.execute(f"ROLLBACK TO {name}")
+        db.execute(f"RELEASE {name}")
+        raise
+    db.execute(f"RELEASE {name}")
+
+
 def _statement(sql: str, params=(), also: Callable[[sqlite3.Connection], Any] | None = None
                ) -> Callable[[sqlite3.Connection], None]:
     """One statement for a batch; `also(db)` (the xAPI statements that record it, game/classroom/xapi.py)
@@ -354,15 +362,9 @@ def _statement(sql: str, params=(), also: Callable[[sqlite3.Connection], Any] | 
         return apply
 
     def apply_also(db: sqlite3.Connection) -> None:
-        db.execute("SAVEPOINT one")
-        try:
+        with savepoint(db, "one"):
             db.execute(sql, params)
             also(db)
-        except BaseException:
-            db.execute("ROLLBACK TO one")
-            db.execute("RELEASE one")
-            raise
-        db.execute("RELEASE one")
 
     return apply_also
 

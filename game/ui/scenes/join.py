@@ -598,7 +598,7 @@ class ClassPlayScene(PlayScene):
             return None
         ready = self.ctl.undo_local_check()
         if ready is True:
-            return self._undone()
+            return self.show_undone()
         if ready is False:
             return self._not_undone()
         seq = self.ctl.turn
@@ -616,7 +616,7 @@ class ClassPlayScene(PlayScene):
             return None
         self._undoing = None
         if self.ctl.apply_host_undo(seq, box[0] if box else None):
-            return self._undone()
+            return self.show_undone()
         return self._not_undone()
 
     def _not_undone(self):
@@ -625,15 +625,6 @@ class ClassPlayScene(PlayScene):
                "offline": "ui.classe.play.undo_offline", "refused": "ui.classe.play.undo_refused"}.get(
             problem, "ui.play.nothing_to_undo")
         self.set_notice(self.t(key))
-        return None
-
-    def _undone(self):
-        self.report = None
-        self.fresh = False
-        self.values = dict(self.ctl.gauges_at())
-        if self.hud is not None:
-            self.hud.set_values(self.values, None)
-        self.set_notice(self.t("ui.play.undone"))
         return None
 
     def proceed(self, skip_report: bool = False, finished: bool | None = None):

@@ -193,6 +193,10 @@ class PlayScene(Scene):
         if not self.ctl.undo():
             self.set_notice(self.t("ui.play.nothing_to_undo"))
             return None
+        return self.show_undone()
+
+    def show_undone(self):
+        """The screen after an undo: the node again, the gauges as they were, said in a notice."""
         self.report = None
         self.fresh = False
         self.values = dict(self.ctl.gauges_at())
