@@ -110,6 +110,27 @@ class Client:
             self.lock.wait_for(lambda: uri in self.diagnostics, timeout)
         return self.diagnostics.get(uri, [])
 
+    def open(self, root: Path, uri: str, text: str) -> None:
+        """Start the session as VS Code does (its settings, `self.settings()`), then open the document."""
+        self.request("initialize", {"processId": os.getpid(), "rootUri": root.as_uri(), "capabilities": {
+            "textDocument": {"completion": {"completionItem": {"snippetSupport": True}}},
+            "workspace": {"configuration": True}}})
+        self.notify("initialized", {})
+        self.notify("workspace/didChangeConfiguration", {"settings": self.settings()})
+        self.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1,
+                                                           "text": text}})
+
+    def diagnostics_on(self, uri: str, line: int, timeout: float = 30) -> list:
+        """The document's diagnostics once one is on `line` (or what there is after `timeout`)."""
+        deadline = time.time() + timeout
+        diags: list = []
+        while time.time() < deadline:
+            diags = self.wait_diagnostics(uri)
+            if any(d["range"]["start"]["line"] == line for d in diags):
+                break
+            time.sleep(0.2)
+        return diags
+
     def close(self) -> None:
         try:
             self.request("shutdown", {}, timeout=5)
@@ -137,20 +158,8 @@ def test_the_editor_underlines_a_goto_typo_and_an_unknown_gauge_and_completes_no
     uri = doc.as_uri()
     c = Client(server)
     try:
-        c.request("initialize", {"processId": os.getpid(), "rootUri": tmp_path.as_uri(), "capabilities": {
-            "textDocument": {"completion": {"completionItem": {"snippetSupport": True}}},
-            "workspace": {"configuration": True}}})
-        c.notify("initialized", {})
-        c.notify("workspace/didChangeConfiguration", {"settings": Client.settings()})
-        c.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1,
-                                                           "text": text}})
-        deadline = time.time() + 30
-        diags: list = []
-        while time.time() < deadline:
-            diags = c.wait_diagnostics(uri)
-            if any(d["range"]["start"]["line"] == goto for d in diags):
-                break
-            time.sleep(0.2)
+        c.open(tmp_path, uri, text)
+        diags = c.diagnostics_on(uri, goto)
         on = {d["range"]["start"]["line"] for d in diags}
         assert goto in on, diags
         assert eff in on, diags

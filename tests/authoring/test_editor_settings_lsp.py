@@ -5,8 +5,6 @@ so a goto typo is underlined and `goto:` completes the node ids."""
 from __future__ import annotations
 
 import json
-import os
-import time
 
 import pytest
 
@@ -44,20 +42,8 @@ def test_the_settings_written_by_new_bring_the_scenarios_schema(tmp_path, capsys
     uri = doc.as_uri()
     c = Editor(server)
     try:
-        c.request("initialize", {"processId": os.getpid(), "rootUri": folder.as_uri(), "capabilities": {
-            "textDocument": {"completion": {"completionItem": {"snippetSupport": True}}},
-            "workspace": {"configuration": True}}})
-        c.notify("initialized", {})
-        c.notify("workspace/didChangeConfiguration", {"settings": Editor.settings()})
-        c.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1,
-                                                           "text": text}})
-        deadline = time.time() + 30
-        diags: list = []
-        while time.time() < deadline:
-            diags = c.wait_diagnostics(uri)
-            if any(d["range"]["start"]["line"] == goto for d in diags):
-                break
-            time.sleep(0.2)
+        c.open(folder, uri, text)
+        diags = c.diagnostics_on(uri, goto)
         assert goto in {d["range"]["start"]["line"] for d in diags}, diags
         col = len(lines[goto].split("goto:")[0]) + len("goto: ")
         items = c.request("textDocument/completion", {"textDocument": {"uri": uri},
