@@ -116,6 +116,7 @@ class Debrief:
     weighed: tuple[Weighed, ...]
     choices: tuple[HistoryEntry, ...]
     key_points: tuple[str, ...]
+    questions: tuple[str, ...]  # for the class to discuss
     sources: tuple[str, ...]
     objectives: tuple[str, ...]
     found: tuple[str, ...]  # ending ids found so far, this one included, in the scenario's order
@@ -303,7 +304,7 @@ def debrief(pt: Playthrough, lang: str, found: tuple[str, ...] | list[str] = ())
         ending_id=st.ending, title=pt.rules.render(end.title, st), text=pt.rules.text(st).strip(), tone=end.tone, image=end.image,
         series={g: [s.gauges[g] for s in pt.states] for g in sc.gauges}, weighed=weighed(pt, lang),
         choices=tuple(e for e in history(pt, lang) if e.choice), key_points=tuple(sc.debrief.key_points),
-        sources=tuple(sc.debrief.sources), objectives=tuple(sc.objectives),
+        questions=tuple(sc.debrief.questions), sources=tuple(sc.debrief.sources), objectives=tuple(sc.objectives),
         found=tuple(e for e in sc.endings if e in known), endings={eid: e.title for eid, e in sc.endings.items()},
     )
 

@@ -468,7 +468,8 @@ def _moved(a: list[str], b: list[str]) -> list[str]:
 
 def _dropped(original: Scenario, translation: Scenario, orig: str) -> list[Problem]:
     out = []
-    for field, path in (("key_points", ("debrief", "key_points")), ("sources", ("debrief", "sources"))):
+    for field, path in (("key_points", ("debrief", "key_points")), ("questions", ("debrief", "questions")),
+                        ("sources", ("debrief", "sources"))):
         there, here = len(getattr(original.debrief, field)), len(getattr(translation.debrief, field))
         if here < there:
             out.append(_P(path, "P509", {"what": Msg(f"diag.thing.{field}"), "here": here, "there": there,
@@ -543,6 +544,8 @@ def _texts(scenario: Scenario):
         yield from text_of(("endings", eid, "text"), W("ending_text", id=eid), e.text)
     for i, k in enumerate(scenario.debrief.key_points):
         yield ("debrief", "key_points", i), W("key_point", n=i + 1), k
+    for i, k in enumerate(scenario.debrief.questions):
+        yield ("debrief", "questions", i), W("question", n=i + 1), k
 
 
 def untranslated(original: Scenario, translation: Scenario, orig: str) -> list[Problem]:

@@ -113,6 +113,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
     },
     "Debrief": {
         "key_points": "Les points clés du débriefing. — Key points of the debrief.",
+        "questions": "Des questions à discuter en classe après la partie (facultatif). — Questions for the class to discuss.",
         "sources": "Les sources (textes de loi, avis, rapports). — Sources.",
     },
     "Message": {

@@ -219,7 +219,7 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
         elif part == "text" and i + 1 < len(loc) and isinstance(loc[i + 1], int):
             model = TextVariant
             i += 1
-        elif part in ("effects", "set", "variables", "audience", "objectives", "key_points", "sources"):
+        elif part in ("effects", "set", "variables", "audience", "objectives", "key_points", "questions", "sources"):
             return None
         i += 1
     return model

@@ -199,6 +199,8 @@ class Ending(_Frozen):
 
 class Debrief(_Frozen):
     key_points: list[str] = Field(default_factory=list)
+    #: Questions for the class to discuss after play (optional; shown in the debrief and the class report).
+    questions: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
 
 
