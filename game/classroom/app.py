@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from game import __version__
 
-from . import lrs
+from . import lrs, xapi
 from .session import ACTIONS, ApiError, ClassSession
 
 MAX_BODY = 64 * 1024
@@ -261,7 +261,8 @@ def create_app(session: ClassSession, base_url: str = "") -> FastAPI:
     @app.post(API + "/control", openapi_extra={
         **_body({"type": "object", "required": ["action"], "additionalProperties": False,
                  "properties": {"action": {"enum": list(ACTIONS)}, "node": {"type": "string"}}}),
-        "responses": _responses(200, {"type": "object", "required": ["state"]}, 400, 401, 403, 404, 413, 422, 423)})
+        "responses": _responses(200, {"type": "object", "required": ["state"]}, 400, 401, 403, 404, 409, 413, 422,
+                                423)})
     async def control(code: str, request: Request):
         s = find(code)
         s.trainer(bearer(request))
@@ -294,6 +295,8 @@ def create_app(session: ClassSession, base_url: str = "") -> FastAPI:
             seen = -1
             idle = 0.0
             while not app.state.stopping:
+                if player is not None:
+                    xapi.seen(player)  # an open stream is a heartbeat
                 if s.version != seen:
                     seen = s.version
                     idle = 0.0

@@ -30,7 +30,10 @@ from .store import ParticipantRow, SessionRow, Store
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 PSEUDONYM_MAX = 32
-ACTIONS = ("pause", "resume", "hold", "release", "allow_undo", "forbid_undo", "end")
+#: The trainer's controls (`POST /control`). `reveal` and `hide` (an extension of DESIGN.md's list, see
+#: docs/classroom.md) show or hide the split of the step the class is held at: hidden when the hold begins.
+ACTIONS = ("pause", "resume", "hold", "reveal", "hide", "release", "allow_undo", "forbid_undo", "end")
+MODES = ("class", "group")
 
 
 class ApiError(Exception):
@@ -74,6 +77,8 @@ class Player:
     lock: threading.Lock = field(default_factory=threading.Lock)
     #: The write of this player's last choice or undo while it is being committed: the next one waits for it.
     pending: Future | None = None
+    #: When the trainee said they leave (`POST /leave`); they may come back with the same token.
+    left_at: float | None = None
 
 
 #: What an attempt at a write answers: ("done", answer) at once; ("wait", future) for this player's
@@ -125,6 +130,7 @@ class ClassSession:
     def __init__(self, store: Store, row: SessionRow, rules: Rules):
         self.store, self.row, self.rules = store, row, rules
         self.state, self.held_node, self.undo_allowed = row.state, row.held_node, row.undo_allowed
+        self.revealed = row.revealed
         self._lock = threading.Lock()
         self._version_lock = threading.Lock()
         self._by_token: dict[str, Player] = {}
@@ -143,8 +149,12 @@ class ClassSession:
 
     # creating and opening
     @classmethod
-    def create(cls, store: Store, scenario_path: Path, undo_allowed: bool = True) -> "ClassSession":
-        """A new session of the scenario file at `scenario_path` (ValueError if it does not load)."""
+    def create(cls, store: Store, scenario_path: Path, undo_allowed: bool = True, mode: str = "class"
+               ) -> "ClassSession":
+        """A new session of the scenario file at `scenario_path` (ValueError if it does not load).
+        `mode` "group": one screen, the class votes at each step (`vote`)."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}")
         raw = Path(scenario_path).read_bytes()
         text = raw.decode("utf-8-sig")
         rules = _compile(text, str(scenario_path))
@@ -156,7 +166,7 @@ class ClassSession:
                          scenario_id=rules.scenario.id, scenario_name=str(scenario_path),
                          scenario_sha256=hashlib.sha256(raw).hexdigest(), scenario_text=text,
                          language=rules.scenario.language, undo_allowed=undo_allowed, state="running",
-                         held_node=None, created=time.time())
+                         held_node=None, created=time.time(), mode=mode)
         store.add_session(row)
         return cls(store, row, rules)
 
@@ -191,7 +201,13 @@ class ClassSession:
         p = self._by_token.get(token) if token else None
         if p is not None:
             xapi.seen(p)  # the heartbeat (`abandoned` when it stops)
+            p.left_at = None  # back after leaving
         return p
+
+    def leave(self, p: Player) -> None:
+        """The trainee says they leave: shown as such in the class view; nothing of theirs is dropped."""
+        p.left_at = time.time()
+        self._changed()
 
     def participant(self, token: str | None) -> Player:
         """The participant with this token; ApiError 401 (none, wrong) or 403 (the trainer's)."""
@@ -256,7 +272,8 @@ class ClassSession:
 
         return done
 
-    def _choose(self, p: Player, playthrough_id: object, seq: object, choice: object, loop=None) -> Attempt:
+    def _choose(self, p: Player, playthrough_id: object, seq: object, choice: object, loop=None,
+                vote: tuple[dict[str, int], bool] | None = None) -> Attempt:
         self._own(p, playthrough_id)
         if type(seq) is not int or seq < 1:
             raise ApiError(422, "invalid", "seq must be an integer >= 1")
@@ -284,10 +301,13 @@ class ClassSession:
             if isinstance(nxt, Rejected):
                 code = nxt.code if nxt.code in ("unknown", "hidden", "unavailable", "finished") else "unknown"
                 raise ApiError(422, "choice_refused", nxt.reason, reason=code)
+            also = xapi.chosen(self, p, seq, pt.state.node, choice, nxt)
+            if vote is not None:  # group mode: the vote stands or falls with the choice it made
+                also = _both(also, self.store.vote_statement(self.row.id, seq, pt.state.node, vote[0], choice,
+                                                             vote[1]))
             # acknowledged only once committed: the answer is given when this future is resolved
             p.pending = self.store.add_choice(p.row.playthrough_id, seq, pt.state.node, choice,
-                                              self._settle(p, nxt), loop,
-                                              also=xapi.chosen(self, p, seq, pt.state.node, choice, nxt))
+                                              self._settle(p, nxt), loop, also=also)
             return "commit", p.pending, (201, state_body(nxt))
 
     def choose(self, p: Player, playthrough_id: object, seq: object, choice: object) -> tuple[int, dict]:
@@ -296,6 +316,21 @@ class ClassSession:
 
     async def choose_async(self, p: Player, playthrough_id: object, seq: object, choice: object) -> tuple[int, dict]:
         return await _run_async(lambda loop: self._choose(p, playthrough_id, seq, choice, loop))
+
+    def vote(self, p: Player, seq: int, counts: dict[str, int], choice: str, tie_break: bool = False
+             ) -> tuple[int, dict]:
+        """Group mode: the class voted `counts` (choice id -> raised hands) at step `seq` and `choice`
+        proceeds (the majority, or the trainer's pick among the tied ones when `tie_break`): the choice and
+        its vote are committed together. ApiError as `choose`, 422 for counts that are not whole numbers."""
+        if not isinstance(counts, dict) or not all(isinstance(k, str) and type(v) is int and v >= 0
+                                                   for k, v in counts.items()):
+            raise ApiError(422, "invalid", "counts must map choice ids to whole numbers >= 0")
+        return _run(lambda loop: self._choose(p, p.row.playthrough_id, seq, choice, loop,
+                                              vote=(dict(counts), bool(tie_break))))
+
+    def votes(self) -> list[tuple[int, str, dict[str, int], str, bool, float]]:
+        """Group mode: the standing votes, (seq, node, counts, chosen, tie_break, at) in order."""
+        return self.store.votes(self.row.id)
 
     def _undo(self, p: Player, playthrough_id: object, seq: object, loop=None) -> Attempt:
         self._own(p, playthrough_id)
@@ -313,8 +348,10 @@ class ClassSession:
             if self.state == "ended":
                 raise ApiError(423, "ended", "the session has ended")
             nxt = p.pt.undo()
-            p.pending = self.store.remove_choice(p.row.playthrough_id, seq, self._settle(p, nxt), loop,
-                                                 also=xapi.undone(self, p, seq))
+            also = xapi.undone(self, p, seq)
+            if self.row.mode == "group":
+                also = _both(also, self.store.unvote_statement(self.row.id, seq))
+            p.pending = self.store.remove_choice(p.row.playthrough_id, seq, self._settle(p, nxt), loop, also=also)
             return "commit", p.pending, state_body(nxt)
 
     def undo(self, p: Player, playthrough_id: object, seq: object) -> dict:
@@ -329,7 +366,7 @@ class ClassSession:
         with self._lock:
             if self.state == "ended" and action != "end":
                 raise ApiError(423, "ended", "the session has ended")
-            state, held, undo = self.state, self.held_node, self.undo_allowed
+            state, held, undo, revealed = self.state, self.held_node, self.undo_allowed, self.revealed
             if action == "pause":
                 state = "paused"
             elif action == "resume":
@@ -337,25 +374,31 @@ class ClassSession:
             elif action == "hold":
                 if not isinstance(node, str) or node not in self.rules.scenario.nodes:
                     raise ApiError(422, "invalid", "hold needs the id of a node of the scenario in 'node'")
-                state, held = ("paused" if state == "paused" else "held"), node
+                state, held, revealed = ("paused" if state == "paused" else "held"), node, False
+            elif action in ("reveal", "hide"):
+                if held is None:
+                    raise ApiError(409, "not_held", "the class is not held at a step: there is no split to "
+                                   + action)
+                revealed = action == "reveal"
             elif action == "release":
-                held = None
+                held, revealed = None, False
                 state = "paused" if state == "paused" else "running"
             elif action == "allow_undo":
                 undo = True
             elif action == "forbid_undo":
                 undo = False
             elif action == "end":
-                state, held = "ended", None
+                state, held, revealed = "ended", None, False
 
         def done(error):
             if error is None:
-                self.state, self.held_node, self.undo_allowed = state, held, undo
+                self.state, self.held_node, self.undo_allowed, self.revealed = state, held, undo, revealed
                 self._changed()
 
         fut = self.store.set_control(self.row.id, state, held, undo, done, loop,
-                                     also=xapi.ended(self) if action == "end" and self.state != "ended" else None)
-        return "commit", fut, {"state": state, "node": held, "undo": undo}
+                                     also=xapi.ended(self) if action == "end" and self.state != "ended" else None,
+                                     revealed=revealed)
+        return "commit", fut, {"state": state, "node": held, "undo": undo, "revealed": revealed}
 
     def control(self, action: object, node: object = None) -> dict:
         return _run(lambda loop: self._control(action, node, loop))
@@ -364,7 +407,7 @@ class ClassSession:
         return await _run_async(lambda loop: self._control(action, node, loop))
 
     def control_body(self) -> dict:
-        return {"state": self.state, "node": self.held_node, "undo": self.undo_allowed}
+        return {"state": self.state, "node": self.held_node, "undo": self.undo_allowed, "revealed": self.revealed}
 
     def summary(self) -> dict:
         return summary_of(self.rules, [(p.pt, p.row) for p in self.players])
@@ -387,6 +430,18 @@ def summary_of(rules: Rules, playthroughs) -> dict:
             at[pt.state.node] = at.get(pt.state.node, 0) + 1
     return {"participants": len(playthroughs), "choices_made": made, "at": at, "choices": choices,
             "endings": endings}
+
+
+def _both(first, second):
+    """Two `apply(db)` steps as one (each may be None)."""
+    if first is None or second is None:
+        return first or second
+
+    def apply(db) -> None:
+        first(db)
+        second(db)
+
+    return apply
 
 
 def _compile(text: str, name: str) -> Rules:

@@ -46,7 +46,9 @@ CREATE TABLE IF NOT EXISTS sessions (
     undo_allowed INTEGER NOT NULL,
     state TEXT NOT NULL,
     held_node TEXT,
-    created REAL NOT NULL
+    created REAL NOT NULL,
+    revealed INTEGER NOT NULL DEFAULT 0,
+    mode TEXT NOT NULL DEFAULT 'class'
 );
 CREATE TABLE IF NOT EXISTS participants (
     id TEXT PRIMARY KEY,
@@ -66,7 +68,21 @@ CREATE TABLE IF NOT EXISTS choices (
     PRIMARY KEY (playthrough_id, seq)
 );
 CREATE INDEX IF NOT EXISTS participants_session ON participants(session_id);
+CREATE TABLE IF NOT EXISTS votes (
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    seq INTEGER NOT NULL,
+    node TEXT NOT NULL,
+    counts TEXT NOT NULL,
+    chosen TEXT NOT NULL,
+    tie_break INTEGER NOT NULL,
+    at REAL NOT NULL,
+    PRIMARY KEY (session_id, seq)
+);
 """
+
+#: Columns added to `sessions` after its first version, with their definitions: a store written by an
+#: earlier version gains them when it is opened (ALTER TABLE appends them, in this order).
+ADDED_COLUMNS = (("revealed", "INTEGER NOT NULL DEFAULT 0"), ("mode", "TEXT NOT NULL DEFAULT 'class'"))
 
 
 def default_folder() -> Path:
@@ -97,6 +113,10 @@ class SessionRow:
     state: str  # running | paused | held | ended
     held_node: str | None
     created: float
+    #: While the class is held at `held_node`: whether the trainer has revealed that step's split.
+    revealed: bool = False
+    #: "class" (trainees join over the network) or "group" (one screen, the class votes).
+    mode: str = "class"
 
 
 @dataclass(frozen=True)
@@ -137,6 +157,10 @@ class Store:
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(SCHEMA)
+            have = {r[1] for r in self._db.execute("PRAGMA table_info(sessions)")}
+            for name, definition in ADDED_COLUMNS:
+                if name not in have:
+                    self._db.execute(f"ALTER TABLE sessions ADD COLUMN {name} {definition}")
         self._wdb = self._connect()
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._closed = False
@@ -260,9 +284,10 @@ class Store:
 
     # sessions
     def add_session(self, row: SessionRow) -> None:
-        self._write("INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        self._write("INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (row.id, row.code, row.trainer_token, row.scenario_id, row.scenario_name, row.scenario_sha256,
-                     row.scenario_text, row.language, int(row.undo_allowed), row.state, row.held_node, row.created))
+                     row.scenario_text, row.language, int(row.undo_allowed), row.state, row.held_node, row.created,
+                     int(row.revealed), row.mode))
 
     def session(self, id_or_code: str) -> SessionRow | None:
         rows = self._rows("SELECT * FROM sessions WHERE id = ? OR code = ? ORDER BY created DESC LIMIT 1",
@@ -273,15 +298,21 @@ class Store:
         return [_session(r) for r in self._rows("SELECT * FROM sessions ORDER BY created")]
 
     def set_control(self, session_id: str, state: str, held_node: str | None, undo_allowed: bool,
-                    on_done=None, loop=None, also=None):
-        return self.submit(_statement("UPDATE sessions SET state = ?, held_node = ?, undo_allowed = ? WHERE id = ?",
-                                      (state, held_node, int(undo_allowed), session_id), also), on_done, loop)
+                    on_done=None, loop=None, also=None, revealed: bool = False):
+        return self.submit(_statement(
+            "UPDATE sessions SET state = ?, held_node = ?, undo_allowed = ?, revealed = ? WHERE id = ?",
+            (state, held_node, int(undo_allowed), int(revealed), session_id), also), on_done, loop)
+
+    def sessions_before(self, when: float) -> list[SessionRow]:
+        """The sessions created before `when` (a time.time() value), oldest first."""
+        return [_session(r) for r in self._rows("SELECT * FROM sessions WHERE created < ? ORDER BY created", (when,))]
 
     def delete_session(self, session_id: str) -> None:
         self._write_many([
             ("DELETE FROM choices WHERE playthrough_id IN "
              "(SELECT playthrough_id FROM participants WHERE session_id = ?)", (session_id,)),
             ("DELETE FROM participants WHERE session_id = ?", (session_id,)),
+            ("DELETE FROM votes WHERE session_id = ?", (session_id,)),
             ("DELETE FROM sessions WHERE id = ?", (session_id,))])
 
     def counts(self, session_id: str) -> tuple[int, int]:
@@ -325,6 +356,28 @@ class Store:
     def remove_choice(self, playthrough_id: str, seq: int, on_done=None, loop=None, also=None):
         return self.submit(_statement("DELETE FROM choices WHERE playthrough_id = ? AND seq = ?",
                                       (playthrough_id, seq), also), on_done, loop)
+
+
+    # group mode: the class's vote at each step (the choice it made is in `choices`, as for a trainee)
+    def vote_statement(self, session_id: str, seq: int, node: str, counts: dict[str, int], chosen: str,
+                       tie_break: bool) -> Callable[[sqlite3.Connection], None]:
+        """`apply(db)` recording the vote at `seq`, for the write of the choice it made (`also`)."""
+        import json
+
+        params = (session_id, seq, node, json.dumps(counts, ensure_ascii=False, separators=(",", ":")), chosen,
+                  int(tie_break), time.time())
+        return lambda db: db.execute("INSERT OR REPLACE INTO votes VALUES (?,?,?,?,?,?,?)", params)
+
+    def unvote_statement(self, session_id: str, seq: int) -> Callable[[sqlite3.Connection], None]:
+        return lambda db: db.execute("DELETE FROM votes WHERE session_id = ? AND seq = ?", (session_id, seq))
+
+    def votes(self, session_id: str) -> list[tuple[int, str, dict[str, int], str, bool, float]]:
+        """(seq, node, counts, chosen, tie_break, at) of each standing vote, in order."""
+        import json
+
+        return [(seq, node, json.loads(counts), chosen, bool(tie), at) for seq, node, counts, chosen, tie, at in
+                self._rows("SELECT seq, node, counts, chosen, tie_break, at FROM votes WHERE session_id = ? "
+                           "ORDER BY seq", (session_id,))]
 
 
 def _settle(items) -> None:
@@ -372,4 +425,5 @@ def _statement(sql: str, params=(), also: Callable[[sqlite3.Connection], Any] | 
 def _session(r: tuple) -> SessionRow:
     r = list(r)
     r[8] = bool(r[8])
+    r[12] = bool(r[12])
     return SessionRow(*r)
