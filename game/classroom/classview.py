@@ -282,3 +282,58 @@ def of_session(session, lang: str, *, now: float | None = None, **kw) -> ClassVi
                for i, p in enumerate(sorted(session.players, key=lambda p: (p.row.joined, p.row.id)), 1)]
     return class_view(session.rules, entries, lang, state=session.state, held_node=session.held_node,
                       revealed=session.revealed, undo_allowed=session.undo_allowed, now=now, **kw)
+
+
+# ---------------------------------------------------------------------------------------------
+# group mode: what the class voted at each step
+
+
+@dataclass(frozen=True)
+class VoteView:
+    """The class's vote at one step: every choice offered, in the scenario's order, and what proceeded."""
+
+    seq: int
+    node: str
+    title: str
+    bars: tuple[Bar, ...]  # hands raised for each choice
+    total: int
+    chosen: str
+    chosen_text: str
+    tie_break: bool  # the trainer broke a tie
+    margin: int  # hands between the choice that proceeded and the next one (0 on a tie)
+
+
+def vote_views(rules: Rules, votes, pt: Playthrough | None = None) -> tuple[VoteView, ...]:
+    """`votes` as `ClassSession.votes()` gives them, (seq, node, counts, chosen, tie_break, at); `pt`, the
+    group's playthrough, fills in the {name} of choice texts as the class read them."""
+    out = []
+    for seq, node_id, counts, chosen, tie_break, _at in votes:
+        node = rules.scenario.nodes.get(node_id)
+        if node is None:
+            continue
+        state = pt.states[seq - 1] if pt is not None and seq - 1 < len(pt.states) else None
+        total = sum(counts.values())
+        bars, chosen_text = [], chosen
+        for i, ch in enumerate(node.choices, 1):
+            cid = ch.id or f"{node_id}.{i}"
+            n = counts.get(cid, 0)
+            text = _choice_text(rules, node_id, i, ch, state)
+            if cid in counts or cid == chosen:
+                share = n / total if total else 0.0
+                bars.append(Bar(cid, text, n, share, round(share * 100)))
+            if cid == chosen:
+                chosen_text = text
+        mine = counts.get(chosen, 0)
+        others = [b.n for b in bars if b.choice != chosen]
+        margin = max(0, mine - max(others)) if others else mine
+        out.append(VoteView(seq, node_id, _node_title(rules, node_id), tuple(bars), total, chosen, chosen_text,
+                            bool(tie_break), margin))
+    return tuple(out)
+
+
+def majority(counts: dict[str, int]) -> tuple[list[str], int]:
+    """The choices with the most hands (several on a tie; none when nobody voted) and that count."""
+    top = max(counts.values(), default=0)
+    if top <= 0:
+        return [], 0
+    return [c for c, n in counts.items() if n == top], top

@@ -149,3 +149,15 @@ def test_a_store_of_an_earlier_version_gains_the_new_columns(tmp_path):
         assert (row.held_node, row.revealed, row.mode) == ("n", False, "class")
     finally:
         s.close()
+
+
+def test_vote_views_say_what_proceeded_and_by_how_much(store):
+    session = ClassSession.create(store, library.load("sms-mineur")[0], mode="group")
+    group = session.join("Groupe")
+    ch = [c.id for c in session.rules.choices(group.pt.state) if c.available]
+    session.vote(group, 1, {ch[0]: 3, ch[1]: 9}, ch[1])
+    (v,) = classview.vote_views(session.rules, session.votes(), group.pt)
+    assert (v.seq, v.total, v.chosen, v.margin, v.tie_break) == (1, 12, ch[1], 6, False)
+    assert [(b.choice, b.n, b.percent) for b in v.bars] == [(ch[0], 3, 25), (ch[1], 9, 75)]
+    assert classview.majority({"a": 2, "b": 2, "c": 1}) == (["a", "b"], 2)
+    assert classview.majority({"a": 0}) == ([], 0)
