@@ -73,10 +73,20 @@ def test_header_language_and_debrief(path):
     assert sc.id == path.parent.name and sc.language == path.stem
     assert sc.title and sc.summary and sc.objectives and sc.duration_minutes
     assert 3 <= len(sc.debrief.key_points) <= 6
+    assert 2 <= len(sc.debrief.questions) <= 5, sc.debrief.questions
+    for q in sc.debrief.questions:  # French puts a space before « ? », English does not
+        assert q.endswith(" ?") if sc.language == "fr" else q.endswith("?") and not q.endswith(" ?"), q
     assert sc.debrief.sources
     for node in [*sc.nodes.values(), *sc.endings.values()]:
         if node.image:
             assert (path.parent / node.image).is_file(), node.image
+
+
+@pytest.mark.parametrize("scenario_id", IDS)
+def test_translations_ask_as_many_questions_as_the_french(scenario_id):
+    french = load(LIBRARY / scenario_id / "fr.yaml").debrief.questions
+    for path in sorted((LIBRARY / scenario_id).glob("*.yaml")):
+        assert len(load(path).debrief.questions) == len(french), path.name
 
 
 @pytest.mark.parametrize("scenario_id", DILEMMAS)
