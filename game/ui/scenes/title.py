@@ -50,6 +50,8 @@ class TitleScene(Scene):
             items.append(("ui.title.play", self.play, "#menu"))
         else:
             items.append(("ui.title.play", self.play, "#menu_primary"))
+        if self.ctx.scenes.group is not None:
+            items.append(("ui.title.group", self.group, "#menu"))
         items.append(("ui.title.settings", self.settings, "#menu"))
         if self.ctx.scenes.classe is not None:
             items.append(("ui.title.classe", self.classe, "#menu"))
@@ -79,6 +81,9 @@ class TitleScene(Scene):
     # ---- actions -----------------------------------------------------------------
     def play(self):
         return Push(self.ctx.scenes.picker(self.ctx))
+
+    def group(self):
+        return Push(self.ctx.scenes.group(self.ctx))
 
     def settings(self):
         return Push(self.ctx.scenes.settings(self.ctx))
