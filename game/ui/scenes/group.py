@@ -35,6 +35,7 @@ from game.i18n import t
 from .. import userdata
 from ..controller import Controller, ReloadResult, StepReport, load_scenario_file
 from ..scene import Pop, Push, Replace, Scene
+from .. import text as text_mod
 from ..widgets import rounded
 from .briefing import BriefingScene
 from .pause import PauseScene
@@ -166,7 +167,20 @@ class GroupController(Controller):
             return result
         self.recording.votes.append((seq, node, dict(counts), choice_id, bool(tie_break), time.time()))
         self._sync()
+        if self.finished:
+            self.end()
         return result
+
+    def end(self) -> None:
+        """The group's game is over (an ending, or the trainer quits): the session ends, so that it is
+        never offered to be hosted again; its votes stay for the report."""
+        rec = self.recording
+        if rec.session is None or rec.session.state == "ended" or self.save_error is not None:
+            return
+        try:
+            rec.session.control("end")
+        except Exception as e:  # noqa: BLE001  (said like any write that failed)
+            self.save_error = (e, rec.path)
 
     def undo(self) -> bool:
         if not super().undo():
@@ -527,10 +541,7 @@ class GroupPlayScene(PlayScene):
     def _footer_height(self, width: int) -> int:
         ctx, m = self.ctx, self.ctx.metrics
         bh = button_height(ctx)
-        h = m.pad + ctx.font("body", "bold").get_linesize() * 2 + m.pad // 2 + bh + m.pad // 2
-        if self.timer_left is not None:
-            h += ctx.font("h1", "bold").get_linesize() + m.pad
-        return h
+        return m.pad + ctx.font("body", "bold").get_linesize() * 2 + m.pad // 2 + bh + m.pad // 2
 
     def layout(self) -> None:
         super().layout()
@@ -843,16 +854,7 @@ class GroupPlayScene(PlayScene):
         r = self.status_rect
         y = r.y
         if self.timer_left is not None:
-            left = self.seconds_left or 0
-            big = ctx.text(f"{left // 60}:{left % 60:02d}", "h1", "heading", style="bold")
-            box = pygame.Rect(r.x, y, r.width, big.get_height() + m.pad // 2)
-            rounded(surface, ctx.colour("surface"), box, m.radius)
-            rounded(surface, ctx.colour("accent"), box, m.radius, max(2, m.border * 2))
-            surface.blit(big, (box.x + m.pad, box.y + (box.height - big.get_height()) // 2))
-            lab = ctx.text(self.t("ui.group.discussing"), "body", "text", box.width - big.get_width() - m.pad * 3,
-                           style="bold", max_lines=2)
-            surface.blit(lab, (box.x + big.get_width() + m.pad * 2, box.y + (box.height - lab.get_height()) // 2))
-            y = box.bottom + m.pad // 2
+            self._draw_countdown(surface)
         if self.status is not None:
             text, colour = self.status
         elif self.panel.tied:
@@ -864,6 +866,22 @@ class GroupPlayScene(PlayScene):
         s = ctx.text(text, "body", colour, r.width, style="bold" if colour != "text_muted" else "regular",
                      max_lines=2)
         surface.blit(s, (r.x, y))
+
+    def _draw_countdown(self, surface: pygame.Surface) -> None:
+        """The countdown over the foot of the picture, twice the largest heading: read from the back."""
+        ctx, m = self.ctx, self.ctx.metrics
+        left = self.seconds_left or 0
+        big = text_mod.line(f"{left // 60}:{left % 60:02d}", ctx.font_path("bold"), m["h1"] * 2,
+                            ctx.colour("heading"), ctx.theme.sign_font("bold"))
+        st = self.stage
+        box = pygame.Rect(st.x + m.pad, 0, st.width - 2 * m.pad, big.get_height() + m.pad)
+        box.bottom = st.bottom - m.pad
+        rounded(surface, ctx.colour("surface"), box, m.radius)
+        rounded(surface, ctx.colour("accent"), box, m.radius, max(3, m.border * 3))
+        surface.blit(big, (box.x + m.pad, box.y + (box.height - big.get_height()) // 2))
+        lab = ctx.text(self.t("ui.group.discussing"), "body", "text", max(40, box.width - big.get_width() - m.pad * 3),
+                       style="bold", max_lines=3)
+        surface.blit(lab, (box.x + big.get_width() + m.pad * 2, box.y + (box.height - lab.get_height()) // 2))
 
     def status_text(self) -> str:
         """What the line under the vote says now (for tests and the voice)."""
@@ -889,6 +907,20 @@ class GroupPauseScene(PauseScene):
                                  "text_muted", m.px(520) - 4 * m.pad)
             if note.get_height() <= self.note.get_height() * 3:
                 self.note = note
+
+    def save_quit(self):
+        self.ctl.end()
+        return super().save_quit()
+
+    def quit_unsaved(self):
+        out = super().quit_unsaved()
+        if out is not None:
+            self.ctl.end()
+        return out
+
+    def step_out(self):
+        self.ctl.end()
+        return super().step_out()
 
 
 class StoreProblemScene(Scene):
