@@ -181,6 +181,43 @@ def test_the_timer_counts_down_on_the_fake_clock_then_opens_the_vote(group_pilot
     assert s.report is None and 29 <= s.seconds_left <= 30  # (the pilot lets half a second pass per key)
 
 
+def test_the_counts_stay_through_the_history_and_the_menu(group_pilot):
+    p = group_pilot()
+    s = start(p)
+    keys(p, K.K_1, K.K_1, K.K_2)
+    p.key(K.K_h)
+    assert p.scene.name == "history"
+    p.key(K.K_ESCAPE)
+    p.key(K.K_ESCAPE)  # the menu: its note says where the votes are kept
+    assert p.scene.name == "pause"
+    assert p.scene.ctl is s.ctl
+    assert p.button(t("ui.group.quit"))  # never « Enregistrer et quitter »: a group game is not resumed
+    p.key(K.K_ESCAPE)
+    assert p.scene is s and shown_counts(s) == {"un": 2, "deux": 1, "trois": 0}
+
+
+def test_quitting_from_the_menu_ends_the_session_and_keeps_its_votes(group_pilot):
+    p = group_pilot()
+    s = start(p)
+    keys(p, K.K_1, K.K_RETURN, K.K_RETURN)
+    p.key(K.K_ESCAPE)
+    p.click_text(t("ui.group.quit"))
+    assert p.scene.name == "title"
+    assert s.ctl.session.state == "ended" and len(s.ctl.session.votes()) == 1
+
+
+def test_restarting_from_the_menu_undoes_the_votes_in_the_session(group_pilot):
+    p = group_pilot()
+    s = start(p)
+    keys(p, K.K_1, K.K_RETURN, K.K_RETURN)
+    assert len(session_of(s).votes()) == 1
+    p.key(K.K_ESCAPE)
+    p.click_text(t("ui.pause.restart"))
+    p.click_text(t("ui.pause.restart_confirm"))
+    assert p.scene is s and s.ctl.turn == 0
+    assert session_of(s).votes() == [] and shown_counts(s) == {"un": 0, "deux": 0, "trois": 0}
+
+
 def test_the_timer_stops_while_the_menu_is_open(group_pilot):
     p = group_pilot()
     s = start(p)

@@ -34,7 +34,7 @@ from game.i18n import t
 
 from .. import userdata
 from ..controller import Controller, ReloadResult, StepReport, load_scenario_file
-from ..scene import Pop, Push, Replace, Scene
+from ..scene import Pop, Push, Replace, Result, Scene
 from .. import text as text_mod
 from ..widgets import rounded
 from .briefing import BriefingScene
@@ -736,9 +736,9 @@ class GroupPlayScene(PlayScene):
         return Push(GroupPauseScene(self.ctx, self.ctl))
 
     def on_result(self, result):
-        out = super().on_result(result)
-        self._node_key = None  # a restart is a new first decision
-        return out
+        if result is Result.RESTART:
+            self._node_key = None  # a new first decision: no hands counted yet
+        return super().on_result(result)
 
     # ---- events ---------------------------------------------------------------------------------
     def handle(self, event):
@@ -899,14 +899,19 @@ class GroupPlayScene(PlayScene):
 class GroupPauseScene(PauseScene):
     """The pause menu, saying where the votes are kept (a group game is not resumed after quitting)."""
 
-    def layout(self) -> None:
-        super().layout()
-        if self.ctl.save_problem() is None:
-            m = self.ctx.metrics
-            note = self.ctx.text(self.t("ui.group.pause_note", code=self.ctl.session.row.code), "small",
-                                 "text_muted", m.px(520) - 4 * m.pad)
-            if note.get_height() <= self.note.get_height() * 3:
-                self.note = note
+    #: the pause menu's words that are not true of a group game, and what it says instead
+    WORDS = {"ui.pause.saved": "ui.group.pause_note", "ui.pause.save_quit": "ui.group.quit"}
+
+    @property
+    def t(self):
+        base, session = self.ctx.t, self.ctl.session
+
+        def t(key: str, **values) -> str:
+            if key in self.WORDS and session is not None:
+                return base(self.WORDS[key], code=session.row.code)
+            return base(key, **values)
+
+        return t
 
     def save_quit(self):
         self.ctl.end()
