@@ -92,6 +92,9 @@ def cmd_play(args: argparse.Namespace) -> int:
     lang = scenario.language if scenario.language in LANGUAGES else _ui(args)
     if not args.text and not window_available():
         args.text = True
+    if getattr(args, "group", False) and (args.text or args.autoplay or args.choices is not None):
+        print(f"pandore: {t('cli.group_window', lang)}", file=sys.stderr)
+        return 2
     if getattr(args, "watch", False) and not args.text:
         return _preview(str(loaded.path), lang, args)
     if not args.text:
@@ -102,7 +105,7 @@ def cmd_play(args: argparse.Namespace) -> int:
             print(f"pandore: {t('cli.size', lang, value=args.size)}", file=sys.stderr)
             return 2
         return run_window(scenario_path=str(loaded.path), lang=lang, seed=args.seed, autoplay=args.autoplay,
-                          screenshots=args.screenshots, size=size)
+                          screenshots=args.screenshots, size=size, **({"group": True} if args.group else {}))
     scripted = args.choices is not None
     tokens = [c for c in (args.choices or "").split(",") if c.strip()] if scripted else []
     seed = args.seed if args.seed is not None else (0 if scripted or args.json else random.randrange(1_000_000))
@@ -428,6 +431,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     play.add_argument("--autoplay", help=H("autoplay"))
     play.add_argument("--screenshots", help=H("screenshots"))
     play.add_argument("--size", default=None, help=H("size"))
+    play.add_argument("--group", action="store_true", help=H("group"))
     play.add_argument("--watch", action="store_true",
                       help="aperçu en direct : la fenêtre suit le fichier — live preview: the window follows the file")
     play.set_defaults(func=cmd_play)

@@ -31,6 +31,7 @@ from .scenes.briefing import BriefingScene, open_scenario  # noqa: E402
 from .scenes.classe import ClasseScene  # noqa: E402
 from .scenes.debrief import DebriefScene  # noqa: E402
 from .scenes.diagnostics import DiagnosticsScene  # noqa: E402
+from .scenes.group import group_scene  # noqa: E402
 from .scenes.history import HistoryScene  # noqa: E402
 from .scenes.pause import PauseScene  # noqa: E402
 from .scenes.picker import PickerScene  # noqa: E402
@@ -44,13 +45,14 @@ SCENES = Scenes(
     title=TitleScene, picker=PickerScene, briefing=BriefingScene, open_scenario=open_scenario, play=PlayScene,
     debrief=DebriefScene, history=HistoryScene, pause=PauseScene, settings=SettingsScene,
     diagnostics=DiagnosticsScene, step_out=StepOutScene, apology=ApologyScene, preview=PreviewScene,
-    access=AccessScene, classe=ClasseScene,
+    access=AccessScene, classe=ClasseScene, group=group_scene,
 )
 
 
 def open_window(lang: str | None = None, scenario_path: str | None = None, seed: int | None = None,
-                size: tuple[int, int] | None = None, dirs: userdata.Dirs | None = None) -> App:
-    """The window on the title screen, or on the briefing of `scenario_path` (above the title screen).
+                size: tuple[int, int] | None = None, dirs: userdata.Dirs | None = None, group: bool = False) -> App:
+    """The window on the title screen, or on the briefing of `scenario_path` (above the title screen);
+    with `group`, its group-mode briefing (game/ui/scenes/group.py).
 
     With a scenario, `lang` (when it is an interface language) overrides the
     saved setting: `pandore play X --lang en` plays in English.
@@ -59,7 +61,7 @@ def open_window(lang: str | None = None, scenario_path: str | None = None, seed:
     def first(ctx: Context) -> list[Scene]:
         scenes: list[Scene] = [TitleScene(ctx)]
         if scenario_path is not None:
-            scenes.append(open_scenario(ctx, scenario_path, seed))
+            scenes.append(group_scene(ctx, scenario_path, seed) if group else open_scenario(ctx, scenario_path, seed))
         return scenes
 
     app = App(first, SCENES, lang=lang, size=size, dirs=dirs,
@@ -79,7 +81,8 @@ def _no_screen() -> bool:
 
 
 def run(lang: str = "fr", scenario_path: str | None = None, seed: int | None = None, *,
-        autoplay: str | None = None, screenshots: str | None = None, size: tuple[int, int] | None = None) -> int:
+        autoplay: str | None = None, screenshots: str | None = None, size: tuple[int, int] | None = None,
+        group: bool = False) -> int:
     """Open the game window (title screen, or straight into `scenario_path`). Returns an exit code.
 
     With `autoplay` (choice ids or numbers separated by commas, `first` or
@@ -93,7 +96,7 @@ def run(lang: str = "fr", scenario_path: str | None = None, seed: int | None = N
         if _no_screen():
             print(f"pandore: {translate('ui.error.no_screen', lang)}", file=sys.stderr)
             return 2
-        return open_window(lang=lang, scenario_path=scenario_path, seed=seed, size=size).run()
+        return open_window(lang=lang, scenario_path=scenario_path, seed=seed, size=size, group=group).run()
     except KeyboardInterrupt:
         return 130
     except pygame.error as e:  # no display, no video driver...

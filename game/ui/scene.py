@@ -86,6 +86,7 @@ class Scenes:
     preview: Callable[..., "Scene"] | None = None  # the trainers' live preview
     access: Callable[..., "Scene"] | None = None  # the accessibility panel (Shift+A)
     classe: Callable[..., "Scene"] | None = None  # Classe: host or join a session, preview a file
+    group: Callable[..., "Scene"] | None = None  # group mode: (ctx) its picker, (ctx, scenario) its briefing
 
 
 #: pygame_gui measures the rest of a run of text at every line it breaks, so a

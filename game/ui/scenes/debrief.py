@@ -102,7 +102,10 @@ class DebriefScene(Scene):
     def _details_html(self) -> str:
         ctx, d = self.ctx, self.data
         h = lambda key, **kw: font_tag(ctx, "h3", esc(self.t(key, **kw)), "heading", bold=True) + "<br>"  # noqa: E731
-        out = [h("ui.debrief.weighed")]
+        out = []
+        if self.group:  # group mode: what the class voted at each step, then the usual debrief
+            out.append(self._votes_html(h))
+        out.append(h("ui.debrief.weighed"))
         for w in d.weighed:
             out.append(f"<b>{esc(w.label)}</b>  {w.start} → {w.final} ({w.final - w.start:+d})<br>")
             if not w.causes:
@@ -134,6 +137,36 @@ class DebriefScene(Scene):
                 out.append(font_tag(ctx, "body", "—  " + esc(self.t("ui.debrief.not_found")), "text_muted", italic=True) + "<br>")
         return "".join(out)
 
+    @property
+    def group(self) -> bool:
+        """A group game (game/ui/scenes/group.py): its controller holds the class's votes."""
+        return bool(getattr(self.ctl, "group", False))
+
+    def _votes_html(self, h) -> str:
+        """« Les votes du groupe »: at each step, every choice's hands (classview.vote_views), the one
+        that proceeded first marked ✓, by how much; then where the votes are kept."""
+        from .group import vote_sentence
+
+        ctx = self.ctx
+        out = [h("ui.debrief.group_votes")]
+        out.append(font_tag(ctx, "small", esc(self.ctl.group_line()), "text_muted", bold=True) + "<br><br>")
+        views = self.ctl.group_votes()
+        if not views:
+            out.append(font_tag(ctx, "small", esc(self.t("ui.debrief.group_none")), "text_muted", italic=True)
+                       + "<br><br>")
+        for v in views:
+            out.append(font_tag(ctx, "small", esc(self.t("ui.debrief.group_step", n=v.seq, title=v.title)),
+                                "text_muted", bold=True) + "<br>")
+            quote = self.t("ui.quote", text=typography.inner_quotes(v.chosen_text, ctx.lang))
+            out.append(f"✓ <b>{esc(quote)}</b> — {esc(vote_sentence(v, ctx.lang))}<br>")
+            for b in v.bars:
+                if b.choice != v.chosen:
+                    other = self.t("ui.quote", text=typography.inner_quotes(b.text, ctx.lang))
+                    out.append(font_tag(ctx, "small", esc(f"•  {other} — {self.t('ui.debrief.group_hands', n=b.n)}"),
+                                        "text") + "<br>")
+            out.append("<br>")
+        return "".join(out)
+
     def update(self, dt: float):
         if self._details is not None and self._shown:  # once the first frame is on screen
             rect, html = self._details
@@ -148,9 +181,13 @@ class DebriefScene(Scene):
 
     # ---- actions ---------------------------------------------------------------------
     def replay(self):
+        if self.group and self.ctx.scenes.group is not None:  # again as a group, in a new session
+            return Reset((self.ctx.scenes.title(self.ctx), self.ctx.scenes.group(self.ctx, self.ctl.loaded)))
         return Reset((self.ctx.scenes.title(self.ctx), self.ctx.scenes.briefing(self.ctx, self.ctl.loaded)))
 
     def another(self):
+        if self.group and self.ctx.scenes.group is not None:
+            return Reset((self.ctx.scenes.title(self.ctx), self.ctx.scenes.group(self.ctx)))
         return Reset((self.ctx.scenes.title(self.ctx), self.ctx.scenes.picker(self.ctx)))
 
     def save(self):

@@ -104,7 +104,7 @@ class PlayScene(Scene):
         shown = list(node.choices)
         if not shown or not any(c.available for c in shown):
             self.dead_end = not self.ctl.finished
-        self.choices = ChoiceList(ctx, pygame.Rect(col.x, col.y, col.width - 8, 10), shown)
+        self.choices = self.choice_list(pygame.Rect(col.x, col.y, col.width - 8, 10), shown)
         ch_h = min(self.choices.height, int(col.height * 0.62))
         if self.dead_end:
             label = self.t("ui.play.leave")
@@ -123,6 +123,10 @@ class PlayScene(Scene):
         self.text_box = self.textbox(text_rect, "".join(html))
         self.reveal_rect = text_rect if (self.fresh and not ctx.settings.reduced_motion) else None
         self.reveal_len = len(node.text) + len(node.title or "")
+
+    def choice_list(self, rect: pygame.Rect, shown) -> ChoiceList:
+        """The widget that offers the node's choices (group mode puts its vote there)."""
+        return ChoiceList(self.ctx, rect, shown)
 
     def _feedback_html(self, r: StepReport) -> str:
         ctx = self.ctx

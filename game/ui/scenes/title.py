@@ -53,6 +53,8 @@ class TitleScene(Scene):
         items.append(("ui.title.settings", self.settings, "#menu"))
         if self.ctx.scenes.classe is not None:
             items.append(("ui.title.classe", self.classe, "#menu"))
+        if self.ctx.scenes.group is not None:  # the class on one screen, voting at each decision
+            items.append(("ui.title.group", self.group, "#menu"))
         items.append(("ui.title.quit", lambda: Quit(0), "#menu"))
         title_h = ctx.font("h1", "bold").get_linesize()
         sub = ctx.text(self.t("ui.title.subtitle"), "h3", "text_muted", col_w)
@@ -79,6 +81,9 @@ class TitleScene(Scene):
     # ---- actions -----------------------------------------------------------------
     def play(self):
         return Push(self.ctx.scenes.picker(self.ctx))
+
+    def group(self):
+        return Push(self.ctx.scenes.group(self.ctx))
 
     def settings(self):
         return Push(self.ctx.scenes.settings(self.ctx))
