@@ -231,13 +231,13 @@ class ClassSession:
 
     # the routes' rules: each is an attempt (see `Attempt`), driven by a blocking method for plain threads
     # and an `_async` one for the event loop; state changes only once the store has committed them.
-    def _join(self, pseudonym: object, loop=None) -> Attempt:
+    def _join(self, pseudonym: object, loop=None, seed: int | None = None) -> Attempt:
         name = check_pseudonym(pseudonym)
         if self.state == "ended":
             raise ApiError(423, "ended", "the session has ended")
         row = ParticipantRow(id=uuid.uuid4().hex[:12], session_id=self.row.id, pseudonym=name,
                              token=secrets.token_urlsafe(24), playthrough_id=uuid.uuid4().hex[:12],
-                             seed=secrets.randbelow(1_000_000_000), joined=time.time())
+                             seed=secrets.randbelow(1_000_000_000) if seed is None else seed, joined=time.time())
         p = Player(row, Playthrough.start(self.rules, row.seed))
 
         def done(error):
@@ -248,8 +248,9 @@ class ClassSession:
 
         return "commit", self.store.add_participant(row, done, loop, also=xapi.joined(self, row)), p
 
-    def join(self, pseudonym: object) -> Player:
-        return _run(lambda loop: self._join(pseudonym, loop))
+    def join(self, pseudonym: object, seed: int | None = None) -> Player:
+        """A new participant (`seed`: their playthrough's, e.g. group mode's `--seed`; random otherwise)."""
+        return _run(lambda loop: self._join(pseudonym, loop, seed))
 
     async def join_async(self, pseudonym: object) -> Player:
         return await _run_async(lambda loop: self._join(pseudonym, loop))

@@ -94,6 +94,7 @@ def test_the_majority_proceeds_and_the_store_holds_the_vote(group_pilot):
     assert s.ctl.turn == 1
     (vote,) = session_of(s).votes()
     assert vote[:5] == (1, "a", {"un": 2, "deux": 1, "trois": 1}, "un", False)
+    assert s.ctl.recording.player.row.seed == 1  # the window's --seed is the recorded playthrough's
     # the feedback says by how much
     said = norm(plain(s._feedback_html(s.report)))
     assert norm(t("ui.group.voted", result=t("ui.group.result", n=2, total=4, margin=1))) in said

@@ -94,7 +94,7 @@ class Recording:
     votes: list = field(default_factory=list)  # (seq, node, counts, chosen, tie_break, at), in memory too
 
 
-def start_recording(loaded: Loaded, lang: str, store_at: Path | None = None) -> Recording:
+def start_recording(loaded: Loaded, lang: str, store_at: Path | None = None, seed: int | None = None) -> Recording:
     """A group session of `loaded`'s file in the local store with its participant « Groupe »; on failure,
     a Recording holding the error (nothing raised)."""
     from game.classroom.session import ClassSession
@@ -103,7 +103,7 @@ def start_recording(loaded: Loaded, lang: str, store_at: Path | None = None) -> 
     try:
         store = open_store(path)
         session = ClassSession.create(store, Path(loaded.path), mode="group")
-        player = session.join(t("ui.group.participant", lang))
+        player = session.join(t("ui.group.participant", lang), seed=seed)
     except (OSError, sqlite3.Error, ValueError) as e:
         return Recording(path=path, error=e)
     return Recording(session, player, path)
@@ -985,7 +985,7 @@ class GroupBriefingScene(BriefingScene):
         super().layout()
 
     def start(self):
-        rec = start_recording(self.loaded, self.ctx.lang, self.store_at)
+        rec = start_recording(self.loaded, self.ctx.lang, self.store_at, self.seed)
         if rec.error is not None:
             self.recording = rec
             return Push(StoreProblemScene(self.ctx, store_problem(rec.error, rec.path, self.ctx.lang)))
