@@ -175,10 +175,11 @@ def test_report_and_sessions_commands(host, client, home, tmp_path):
     assert json.loads(out.stdout.strip().splitlines()[-1]) == summary  # the host still running
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "Camille" in html and host.code in html
-    rows = (tmp_path / "csv" / "choices.csv").read_text(encoding="utf-8").splitlines()
-    header = rows[0].split(",")
+    rows = (tmp_path / "csv" / "choices.csv").read_text(encoding="utf-8-sig").splitlines()
+    sep = ";" if ";" in rows[0] else ","  # the separator follows the language: ";" in French, Excel's there
+    header = rows[0].split(sep)
     assert {"choice", "node", "seq"} <= set(header) and len(rows) == 2
-    assert rows[1].split(",")[header.index("choice")] == c
+    assert rows[1].split(sep)[header.index("choice")] == c
     listed = run("sessions", "list", "--lang", "en")
     assert host.info["session"] in listed.stdout and host.code in listed.stdout
     assert run("report", "NOPE99").returncode == 2
