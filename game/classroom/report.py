@@ -13,6 +13,7 @@ import csv
 import datetime as _dt
 import html
 import io
+import re
 import textwrap
 import time
 
@@ -117,8 +118,9 @@ ol.steps { margin: .1rem 0; padding-left: 1.4rem; }
 .trainee h3 { margin: .5rem 0 0; font-size: 10.5pt; }
 .trainee h3 .n { font-weight: normal; }
 .trainee ul { margin: .05rem 0 .3rem; padding-left: 1.2rem; font-size: 9pt; line-height: 1.35; }
-footer { margin-top: 1.6rem; padding-top: .4rem; border-top: 1pt solid #111; font-size: 9pt;
-         break-inside: avoid; page-break-inside: avoid; }
+/* an inline-block: Chromium splits the last block of a page despite break-inside: avoid; this one it moves */
+footer { display: inline-block; width: 100%; margin-top: 1.6rem; padding-top: .4rem; border-top: 1pt solid #111;
+         font-size: 9pt; break-inside: avoid; page-break-inside: avoid; }
 footer code, p code { font-size: 9pt; }
 @media print {
   body { padding: 0; max-width: none; }
@@ -141,14 +143,18 @@ def _e(s: object) -> str:
 
 
 def _wrap(text: str, width: int = LABEL_CHARS) -> list[str]:
-    return textwrap.wrap(" ".join(str(text).split()), width, break_long_words=True) or [""]
+    """A label in lines for the SVG (which does not wrap): a number stays with its unit, '»' with its word."""
+    text = typography.keep_together(re.sub(r"[ \t\r\n]+", " ", str(text)).strip())
+    return textwrap.wrap(text, width, break_long_words=True) or [""]
 
 
 def _label(lines: list[str], middle: float) -> str:
     """The lines of a label as tspans, the block centred on `middle` (a baseline sits ~4 units below the
     middle of its line at the charts' font size)."""
     first = middle + 4 - (len(lines) - 1) * LINE / 2
-    return "".join(f'<tspan x="0" y="{first + i * LINE:.1f}">{_e(line)}</tspan>' for i, line in enumerate(lines))
+    last = len(lines) - 1  # a space ends each line but the last: the text reads whole when copied
+    return "".join(f'<tspan x="0" y="{first + i * LINE:.1f}">{_e(line)}{" " if i < last else ""}</tspan>'
+                   for i, line in enumerate(lines))
 
 
 def _num(x: float | int, lang: str) -> str:
