@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +108,21 @@ def test_printed_it_is_a4_and_every_page_converts(class_report, page, tmp_path):
     # the text of every chart is on paper: the first decision's choices and the footer
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, timeout=60).stdout
     assert "Les choix à chaque décision" in text and "Aucune adresse IP" in text
+
+
+AXE = Path(__file__).with_name("axe") / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed: `make test` installs it with `npm ci` in "
+                    "tests/classroom/axe when npm is present")
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_no_serious_accessibility_violation_in_the_report(class_report, page, tmp_path, lang):
+    s, _path = class_report
+    path = tmp_path / f"rapport.{lang}.html"
+    path.write_text(report.report_html(s, lang), encoding="utf-8")
+    page.goto(path.as_uri())
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    found = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]
+             if v["impact"] in ("serious", "critical")]
+    assert found == []
