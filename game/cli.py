@@ -304,6 +304,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if session is None:
         print(f"pandore: {t('cli.host.unknown_session', lang, session=args.session)}", file=sys.stderr)
         return 2
+    # the report speaks --lang, else the scenario's language (a French scenario, a French report), else the system's
+    lang = choose_language(_explicit(args), session.row.language)
     if args.output:
         try:
             atomic_write_text(Path(args.output), report_html(session, lang))
