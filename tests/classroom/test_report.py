@@ -225,3 +225,12 @@ def test_ending_bars_are_shares_of_those_who_finished(session):
     assert sum(b.n for b in bars) == view.finished and sum(b.share for b in bars) == pytest.approx(1.0)
     assert all(b.percent == round(100 * b.n / view.finished) for b in bars)
     assert classview.is_few(view.splits[0]) == (view.splits[0].total < classview.MIN_SPLIT)
+
+
+def test_a_pseudonym_is_text_never_markup(store):
+    s = ClassSession.create(store, library.load("tutoriel")[0])
+    p = s.join("<img src=x onerror=alert(1)>")
+    c = next(x.id for x in s.rules.choices(p.pt.state) if x.available)
+    s.choose(p, p.row.playthrough_id, 1, c)
+    text = report.report_html(s, "fr")
+    assert "<img" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
