@@ -307,13 +307,30 @@ def cmd_report(args: argparse.Namespace) -> int:
     if session is None:
         print(f"pandore: {t('cli.host.unknown_session', lang, session=args.session)}", file=sys.stderr)
         return 2
+    # the report speaks --lang, else the scenario's language (a French scenario, a French report), else the system's
+    lang = choose_language(_explicit(args), session.row.language)
     if args.output:
-        atomic_write_text(Path(args.output), report_html(session, lang))
+        try:
+            atomic_write_text(Path(args.output), report_html(session, lang))
+        except OSError as e:
+            print(f"pandore: {t('cli.report.cannot_write', lang, path=args.output, error=e.strerror or e)}",
+                  file=sys.stderr)
+            return 2
         print(t("cli.report.written", lang, path=args.output), file=sys.stderr if args.json else sys.stdout)
     if args.csv:
         folder = Path(args.csv)
-        folder.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(folder / "choices.csv", csv_text(session))
+        # By default the format's own CSV (UTF-8, ","), as DESIGN.md's contract and every csv reader expect.
+        # --excel: what Excel opens in columns on a double click: a byte order mark (without it Excel
+        # garbles accents) and, in French, ";" (Excel's list separator in French locales).
+        sep = ";" if args.excel and lang == "fr" else ","
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(folder / "choices.csv", ("\ufeff" if args.excel else "")
+                              + csv_text(session, sep, anonymous=args.anonymous))
+        except OSError as e:
+            print(f"pandore: {t('cli.report.cannot_write', lang, path=folder / 'choices.csv', error=e.strerror or e)}",
+                  file=sys.stderr)
+            return 2
         print(t("cli.report.written", lang, path=folder / "choices.csv"), file=sys.stderr if args.json else sys.stdout)
     if args.xapi:
         from game.classroom import lrs, xapi
@@ -333,27 +350,67 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
+    """`sessions list`, `sessions purge [--all | --older-than 30d]`, `sessions delete SESSION`.
+
+    purge and delete remove a session's data for good: its participants, choices, votes and xAPI
+    statements (the CLI cannot know whether a host is serving it right now)."""
     import datetime as _dt
+    import time as _time
+
+    from game.classroom import retention
 
     lang = _ui(args)
+    if args.action != "purge" and (args.all or args.older_than is not None):
+        print(f"pandore: {t('cli.sessions.purge_only', lang)}", file=sys.stderr)
+        return 2
+    if args.action != "delete" and args.session is not None:
+        print(f"pandore: {t('cli.sessions.no_session_here', lang, action=args.action, session=args.session)}",
+              file=sys.stderr)
+        return 2
+    if args.action == "delete" and not args.session:
+        print(f"pandore: {t('cli.sessions.needs_session', lang)}", file=sys.stderr)
+        return 2
+    older = None
+    if args.older_than is not None:
+        older = retention.parse(args.older_than)
+        if older is None:
+            print(f"pandore: {t('cli.sessions.bad_duration', lang, value=args.older_than)}", file=sys.stderr)
+            return 2
+        if args.all:
+            print(f"pandore: {t('cli.sessions.all_and_older', lang)}", file=sys.stderr)
+            return 2
     store = _classroom_store()
-    rows = store.sessions()
-    if args.action == "purge":
-        gone = [r for r in rows if args.all or r.state == "ended"]
+    created = lambda r: _dt.datetime.fromtimestamp(r.created).strftime("%Y-%m-%d %H:%M")  # noqa: E731
+    if args.action in ("purge", "delete"):
+        if args.action == "delete":
+            row = store.session(args.session)
+            if row is None:
+                print(f"pandore: {t('cli.host.unknown_session', lang, session=args.session)}", file=sys.stderr)
+                return 2
+            gone = [row]
+        elif older is not None:
+            gone = store.sessions_before(_time.time() - older.seconds)
+        else:
+            gone = [r for r in store.sessions() if args.all or r.state == "ended"]
         from game.classroom import lrs
 
+        n_p = n_c = 0
         for r in gone:
+            p, c = store.counts(r.id)
             store.delete_session(r.id)
             lrs.purge(store.path, r.id)  # its xAPI statements go with it
-        print(t("cli.sessions.purged", lang, n=len(gone)))
+            n_p, n_c = n_p + p, n_c + c
+            print(t("cli.sessions.deleted_row", lang, id=r.id, code=r.code, scenario=r.scenario_id,
+                    created=created(r), participants=p, choices=c))
+        print(t("cli.sessions.purged", lang, n=len(gone), participants=n_p, choices=n_c))
         return 0
+    rows = store.sessions()
     if not rows:
         print(t("cli.sessions.none", lang))
     for r in rows:
         n_p, n_c = store.counts(r.id)
-        created = _dt.datetime.fromtimestamp(r.created).strftime("%Y-%m-%d %H:%M")
         print(t("cli.sessions.row", lang, id=r.id, code=r.code, state=r.state, scenario=r.scenario_id,
-                participants=n_p, choices=n_c, created=created))
+                participants=n_p, choices=n_c, created=created(r)))
     return 0
 
 
@@ -485,13 +542,17 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", help=H("report_output"))
     report.add_argument("--csv", metavar="DIR", help=H("csv"))
     report.add_argument("--json", action="store_true", help=H("report_json"))
+    report.add_argument("--excel", action="store_true", help=H("csv_excel"))
+    report.add_argument("--anonymous", action="store_true", help=H("anonymous"))
     report.add_argument("--xapi", metavar="FILE", help=H("xapi"))
     report.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=H("lang"))
     report.set_defaults(func=cmd_report)
 
     sessions = sub.add_parser("sessions", help=H("sessions"), description=H("sessions"), **sub_kw)
-    sessions.add_argument("action", choices=("list", "purge"), help=H("sessions_action"))
+    sessions.add_argument("action", choices=("list", "purge", "delete"), help=H("sessions_action"))
+    sessions.add_argument("session", nargs="?", default=None, help=H("sessions_session"))
     sessions.add_argument("--all", action="store_true", help=H("purge_all"))
+    sessions.add_argument("--older-than", metavar="DURATION", default=None, help=H("older_than"))
     sessions.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=H("lang"))
     sessions.set_defaults(func=cmd_sessions)
 

@@ -75,6 +75,12 @@ class Split:
     held: bool
 
 
+def is_few(split: Split, min_split: int = MIN_SPLIT) -> bool:
+    """Whether `split` has fewer answers than a split needs to be projected (the report says so beside it,
+    whether or not the class is held there)."""
+    return split.total < min_split
+
+
 @dataclass(frozen=True)
 class Spread:
     """A gauge's values across trainees: count, lowest, quartiles, median, highest."""
@@ -107,6 +113,16 @@ class EndingCount:
     n: int
 
 
+def ending_bars(view: "ClassView") -> tuple[Bar, ...]:
+    """The endings reached as bars: every ending in the scenario's order, its share of the trainees who
+    finished (0 for all when nobody has)."""
+    out = []
+    for e in view.endings:
+        share = e.n / view.finished if view.finished else 0.0
+        out.append(Bar(e.ending, e.title, e.n, share, round(share * 100)))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class PathCount:
     """One way through the scenario, taken by `n` trainees who finished."""
@@ -126,6 +142,7 @@ class Trainee:
     seq: int  # choices made
     status: str  # playing | finished | away | left
     status_text: str
+    participant_id: str = ""  # the store's random id (the report pairs a trainee with their playthrough)
 
 
 @dataclass(frozen=True)
@@ -263,7 +280,7 @@ def class_view(rules: Rules, entries: Iterable[Entry], lang: str, *, state: str 
         st = e.pt.state
         trainees.append(Trainee(e.number, e.pseudonym, t("class.view.anonymous", lang, n=e.number),
                                 _node_title(rules, st.ending or st.node), len(e.pt.choices), status,
-                                t(f"class.view.status.{status}", lang)))
+                                t(f"class.view.status.{status}", lang), e.participant_id))
 
     return ClassView(
         participants=len(entries), playing=counts["playing"] + counts["away"] + counts["left"],

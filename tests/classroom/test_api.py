@@ -177,7 +177,7 @@ def test_report_and_sessions_commands(host, client, home, tmp_path):
     assert "Camille" in html and host.code in html
     rows = (tmp_path / "csv" / "choices.csv").read_text(encoding="utf-8").splitlines()
     header = rows[0].split(",")
-    assert {"choice", "node", "seq"} <= set(header) and len(rows) == 2
+    assert {"choice", "node", "seq"} <= set(header) and len(rows) == 2 and header[0] == "session"
     assert rows[1].split(",")[header.index("choice")] == c
     listed = run("sessions", "list", "--lang", "en")
     assert host.info["session"] in listed.stdout and host.code in listed.stdout
