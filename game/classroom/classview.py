@@ -176,10 +176,34 @@ def spread(values: list[int]) -> Spread | None:
     return Spread(len(v), v[0], q1, med, q3, v[-1])
 
 
+#: A node without a title is named by the start of its text, cut at a word under this many characters.
+EXCERPT = 60
+
+
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    """The first sentence of `text`, on one line, cut at a word with « … » when longer than `limit`."""
+    line = " ".join(text.split())
+    for end in (". ", " ? ", " ! ", "? ", "! "):
+        i = line.find(end)
+        if 0 < i < limit:
+            return line[:i + len(end.rstrip())].strip()
+    if len(line) <= limit:
+        return line
+    cut = line[:limit].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
+
+
 def _node_title(rules: Rules, node: str) -> str:
+    """A node as the class knows it: its title, else the start of its text (its id if it has none)."""
     sc = rules.scenario
     if node in sc.nodes:
-        return sc.nodes[node].title or node
+        n = sc.nodes[node]
+        if n.title:
+            return n.title
+        text = n.text if isinstance(n.text, str) else next((v.text for v in n.text if v.text), "")
+        if not text.strip() and n.messages:
+            text = n.messages[0].text
+        return excerpt(text) if text.strip() else node
     if node in sc.endings:
         return sc.endings[node].title
     return node

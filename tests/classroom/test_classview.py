@@ -161,3 +161,15 @@ def test_vote_views_say_what_proceeded_and_by_how_much(store):
     assert [(b.choice, b.n, b.percent) for b in v.bars] == [(ch[0], 3, 25), (ch[1], 9, 75)]
     assert classview.majority({"a": 2, "b": 2, "c": 1}) == (["a", "b"], 2)
     assert classview.majority({"a": 0}) == ([], 0)
+
+
+def test_a_node_without_a_title_is_named_by_the_start_of_its_text(store):
+    assert classview.excerpt("Votre téléphone vibre. Kylian écrit.") == "Votre téléphone vibre."
+    assert classview.excerpt("Vous hésitez ? Il est tard.") == "Vous hésitez ?"
+    long = "Il est 8 h 40 et vous avez un quart d’heure avant la réunion d’équipe du lundi matin, au service"
+    shown = classview.excerpt(long)
+    assert shown.endswith("…") and len(shown) <= classview.EXCERPT + 1 and long.startswith(shown[:-1])
+    rules = ClassSession.create(store, library.load("sms-mineur")[0]).rules
+    node = rules.scenario.start
+    assert not rules.scenario.nodes[node].title
+    assert classview._node_title(rules, node) == classview.excerpt(rules.scenario.nodes[node].text)
