@@ -161,3 +161,19 @@ def test_vote_views_say_what_proceeded_and_by_how_much(store):
     assert [(b.choice, b.n, b.percent) for b in v.bars] == [(ch[0], 3, 25), (ch[1], 9, 75)]
     assert classview.majority({"a": 2, "b": 2, "c": 1}) == (["a", "b"], 2)
     assert classview.majority({"a": 0}) == ([], 0)
+
+
+def test_decisions_and_active_trainees(store):
+    """Every decision in the scenario's order, reached or not (the live view holds any of them); `active`
+    counts the unfinished trainees seen lately, `away` the others."""
+    from game.classroom.classview import decisions
+
+    s = ClassSession.create(store, library.load("tutoriel")[0])
+    rules = s.rules
+    assert decisions(rules) == tuple((n, node.title or n) for n, node in rules.scenario.nodes.items() if node.choices)
+    assert decisions(rules)[0][0] == rules.scenario.start
+    _a, b = s.join("A"), s.join("B")
+    s.leave(b)
+    view = classview.of_session(s, "fr")
+    assert (view.playing, view.active, view.away) == (2, 1, 1)
+    assert view.active == view.playing - view.away

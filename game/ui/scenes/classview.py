@@ -605,8 +605,11 @@ class ClassViewScene(Scene):
         if v.state != "running":
             pygame.draw.rect(surface, ctx.colour("warning_border"), br, max(2, m.border * 2), border_radius=m.radius)
         tw = br.x - self.head.x - m.pad * 2
-        head = text_mod.fit(title, ctx.font_path("bold"), self.size("h2"), ctx.colour("heading"), tw,
-                            ctx.theme.sign_font("bold"))
+        size = self.size("h2")
+        bold = ctx.font_path("bold")
+        while size > ctx.metrics["h2"] and text_mod.face(bold, size, ctx.theme.sign_font("bold")).size(title)[0] > tw:
+            size = max(ctx.metrics["h2"], int(size * 0.92))  # the projector's title: smaller before it is shortened
+        head = text_mod.fit(title, bold, size, ctx.colour("heading"), tw, ctx.theme.sign_font("bold"))
         self._blit(surface, head, self.head.topleft, title)
         self._blit(surface, badge, (br.x + m.pad, br.y + m.pad // 4), state)
         line = self._head_line()
@@ -759,8 +762,8 @@ class ClassViewScene(Scene):
         bar_h = max(10, round(self.size("body", scale) * 0.9))
         most = max(1, v.participants)
         for e, label in zip(v.endings, labels):
-            word = t(f"ui.preview.tone.{e.tone}") if e.tone in TONE_COLOUR else ""
-            s = f"{e.title} [{word}]" if word else e.title
+            word = t(f"ui.tone.{e.tone}") if e.tone in TONE_COLOUR else ""
+            s = f"{e.title} · {word}" if word else e.title
             y = ops.text(self.text(s, "body", "text", r.width, scale=scale), (r.x, y), s) + m.pad // 3
             track = pygame.Rect(r.x, y, room, bar_h)
             ops.rect(ctx.colour("gauge_track"), track)
