@@ -207,8 +207,9 @@ class MapView:
                 else:
                     from . import text as text_mod
 
-                    t = text_mod.line(badge, ctx.font_path("bold"), max(9, round(ctx.metrics["small"] * self.annotation_scale)),
-                                      ctx.colour("accent_text"), ctx.theme.sign_font("bold"))
+                    size = max(9, round(ctx.metrics["small"] * self.annotation_scale))
+                    t = text_mod.line(badge, ctx.font_path("bold"), size, ctx.colour("accent_text"),
+                                      ctx.theme.sign_font("bold"))
                 br = pygame.Rect(0, 0, t.get_width() + 10, t.get_height() + 2)
                 br.center = r.topright
                 pygame.draw.rect(surface, ctx.colour("accent"), br, border_radius=br.height // 2)

@@ -272,7 +272,8 @@ def test_the_live_view_by_keyboard_only_with_30_trainees(hosted, tmp_path, monke
     from game.classroom.store import default_folder
 
     path = view.report_path
-    assert path.parent == default_folder() / "reports" and path.read_text(encoding="utf-8") == report_html(session, "fr")
+    assert path.parent == default_folder() / "reports"
+    assert path.read_text(encoding="utf-8") == report_html(session, "fr")
     assert opened == [path.as_uri()]
     pilot.step(2)
     assert f"Rapport de séance écrit dans {path} et ouvert dans le navigateur." in view.shown()
@@ -346,7 +347,8 @@ def test_the_live_view_by_mouse_only(hosted, monkeypatch):
     assert until(pilot, lambda: view.job is None and view.report_path is not None)
     pilot.step(2)
     assert view.report_path.is_file() and opened
-    assert any(x.startswith(f"Rapport de séance écrit dans {view.report_path}. Aucun navigateur") for x in view.shown())
+    said = f"Rapport de séance écrit dans {view.report_path}. Aucun navigateur"
+    assert any(x.startswith(said) for x in view.shown())
     pilot.click_text("Retour (Échap)")
     assert pilot.scene is host_scene
 
@@ -442,7 +444,8 @@ def test_the_window_client_waits_with_the_trainers_words_and_sees_its_path_at_th
         assert until(pilot, lambda: ctl.blocked() == "class.notice.held")
         pilot.step(2)
         # before any choice is tried: the trainer's words over the veiled choices
-        assert play.waiting_text == "Le ou la formateur·rice a mis la classe en pause pour discuter : attendez son signal."
+        assert play.waiting_text == ("Le ou la formateur·rice a mis la classe en pause pour discuter : "
+                                     "attendez son signal.")
         pilot.shot(tmp_path / "held.png")
         if os.environ.get("PANDORE_SHOTS"):
             shutil.copy(tmp_path / "held.png", Path(os.environ["PANDORE_SHOTS"]) / "window-client-held.png")
@@ -460,3 +463,21 @@ def test_the_window_client_waits_with_the_trainers_words_and_sees_its_path_at_th
         assert pilot.scene.ctl is ctl
     finally:
         ctl.close()
+
+
+def test_the_view_in_english_hides_a_small_split(hosted):
+    pilot, host_scene, api = hosted(lang="en")
+    session = host_scene.host.session
+    pilot.key(pygame.K_c)
+    view = pilot.scene
+    for i in range(3):
+        Trainee(api, session.rules, f"E{i}").choose()
+    assert until(pilot, lambda: view.view.summary == summary(host_scene, api))
+    select(pilot, view, session.rules.scenario.start)
+    pilot.step(2)
+    shown = view.shown()
+    assert "Fewer than 5 answers: split hidden" in shown and view.bars == []
+    assert shown[2].startswith("3 trainees · ")
+    assert "Decision: accueil" in shown and "Running" in shown
+    pilot.key(pygame.K_4)
+    assert "Trainee 1" in view.shown() and "E0" not in view.shown()

@@ -257,8 +257,8 @@ class ClassViewScene(Scene):
             from .host_screen import ConfirmScene
 
             self.asking = "end"
-            return Push(ConfirmScene(self.ctx, self.t("ui.classview.confirm_end"), self.t("ui.classview.confirm_end_yes"),
-                                     self.t("ui.classview.confirm_end_no")))
+            return Push(ConfirmScene(self.ctx, self.t("ui.classview.confirm_end"),
+                                     self.t("ui.classview.confirm_end_yes"), self.t("ui.classview.confirm_end_no")))
         self._start(lambda: self.session.control(action, node), self._controlled, "ui.classview.working")
         return None
 
@@ -501,16 +501,15 @@ class ClassViewScene(Scene):
             bh = button_height(ctx, "small")
             rows: list[list[tuple[int, tuple]]] = []
             room = w - 2 * self.margin
-            for group in self._buttons():
-                row, used = [], 0
-                for item in group:
-                    bw = button_width(ctx, item[0], "small")
-                    if row and used + bw > room:
-                        rows.append(row)
-                        row, used = [], 0
-                    row.append((bw, item))
-                    used += bw + pad // 2
-                rows.append(row)
+            row, used = [], 0
+            for item in [item for group in self._buttons() for item in group]:  # the controls first
+                bw = button_width(ctx, item[0], "small")
+                if row and used + bw > room:
+                    rows.append(row)
+                    row, used = [], 0
+                row.append((bw, item))
+                used += bw + pad // 2
+            rows.append(row)
             y = bottom - len(rows) * (bh + pad // 2)
             bottom = y - pad // 2
             for row in rows:
@@ -559,6 +558,11 @@ class ClassViewScene(Scene):
         """The texts the last frame drew (header, pane, notice, legend), each whole, in drawing order."""
         return list(self._shown)
 
+    def spoken(self) -> list[str]:
+        """What self-voicing says: the texts drawn, without the map's badges (said in the roster)."""
+        badges = {f"{node}: {n}" for node, n in (self.map.annotations.items() if self.map else ())}
+        return [s for s in self._shown if s not in badges]
+
     def _blit(self, surface, surf: pygame.Surface, pos, s: str) -> None:
         surface.blit(surf, pos)
         self._lines.append(s)
@@ -585,8 +589,8 @@ class ClassViewScene(Scene):
             self._blit(surface, s, (r.x + m.pad * 3 // 2, r.y + m.pad // 2), text)
         if self.legend_rect is not None:
             legend = self._legend()
-            self._blit(surface, ctx.text(legend, "small", "text_muted", self.legend_rect.width), self.legend_rect.topleft,
-                       legend)
+            surf = ctx.text(legend, "small", "text_muted", self.legend_rect.width)
+            self._blit(surface, surf, self.legend_rect.topleft, legend)
         self._shown = self._lines
 
     def _draw_head(self, surface) -> None:
@@ -597,7 +601,11 @@ class ClassViewScene(Scene):
         state_key = f"ui.classview.state.{v.state}"
         held_title = dict(self.decisions).get(v.held_node, v.held_node or "")
         state = self.t(state_key, node=held_title)
-        badge = self.text(state, "h3", "warning_text" if v.state != "running" else "accent_text", style="bold")
+        # the state in large letters, within 45 % of the width (smaller first, shortened last)
+        size = self._fitting(state, "h3", self.head.width * 45 // 100)
+        colour = ctx.colour("warning_text" if v.state != "running" else "accent_text")
+        badge = text_mod.fit(state, ctx.font_path("bold"), size, colour, self.head.width * 45 // 100,
+                             ctx.theme.sign_font("bold"))
         br = pygame.Rect(0, 0, badge.get_width() + m.pad * 2, badge.get_height() + m.pad // 2)
         br.topright = (self.head.right, self.head.y)
         pygame.draw.rect(surface, ctx.colour("warning_bg" if v.state != "running" else "accent"), br,
@@ -605,16 +613,23 @@ class ClassViewScene(Scene):
         if v.state != "running":
             pygame.draw.rect(surface, ctx.colour("warning_border"), br, max(2, m.border * 2), border_radius=m.radius)
         tw = br.x - self.head.x - m.pad * 2
-        size = self.size("h2")
-        bold = ctx.font_path("bold")
-        while size > ctx.metrics["h2"] and text_mod.face(bold, size, ctx.theme.sign_font("bold")).size(title)[0] > tw:
-            size = max(ctx.metrics["h2"], int(size * 0.92))  # the projector's title: smaller before it is shortened
-        head = text_mod.fit(title, bold, size, ctx.colour("heading"), tw, ctx.theme.sign_font("bold"))
+        head = text_mod.fit(title, ctx.font_path("bold"), self._fitting(title, "h2", tw), ctx.colour("heading"), tw,
+                            ctx.theme.sign_font("bold"))
         self._blit(surface, head, self.head.topleft, title)
         self._blit(surface, badge, (br.x + m.pad, br.y + m.pad // 4), state)
         line = self._head_line()
         y = self.head.y + self.font("h2", "bold").get_linesize()
         self._blit(surface, self.text(line, "body", "text", self.head.width), (self.head.x, y), line)
+
+    def _fitting(self, text: str, key: str, width: int) -> int:
+        """The type size of `key` (projector scale included) made smaller, down to the theme's own size,
+        until one bold line of `text` fits `width`."""
+        ctx = self.ctx
+        size, floor = self.size(key), min(self.size(key), ctx.metrics[key])
+        face = lambda n: text_mod.face(ctx.font_path("bold"), n, ctx.theme.sign_font("bold"))  # noqa: E731
+        while size > floor and face(size).size(text)[0] > width:
+            size = max(floor, int(size * 0.92))
+        return size
 
     def _head_line(self) -> str:
         from .host_screen import spaced
