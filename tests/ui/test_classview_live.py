@@ -481,3 +481,8 @@ def test_the_view_in_english_hides_a_small_split(hosted):
     assert "Decision: accueil" in shown and "Running" in shown
     pilot.key(pygame.K_4)
     assert "Trainee 1" in view.shown() and "E0" not in view.shown()
+    from game.ui.scene import ApplySettings
+
+    pilot.app._apply(ApplySettings(pilot.app.ctx.settings.with_(language="fr")))
+    pilot.settle()
+    assert "Stagiaire 1" in view.shown() and "en jeu · sms · 1 choix" in view.shown()

@@ -158,6 +158,11 @@ class ClassViewScene(Scene):
         self.dirty = True
         return True
 
+    def on_settings(self, old, new) -> None:
+        if new.language != old.language:  # the view's words (statuses, names, senses) in the new language
+            self.view = None
+            self.refresh()
+
     def _default_decision(self) -> str | None:
         v = self.view
         if v is not None and v.held_node:
