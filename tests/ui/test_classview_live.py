@@ -18,6 +18,7 @@ from game.authoring import library
 from game.engine import Playthrough, Rejected
 from game.i18n import t
 from game.ui.scene import Push
+from game.ui.scenes.classview import REFRESH
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -176,6 +177,7 @@ def test_the_live_view_by_keyboard_only_with_30_trainees(hosted, tmp_path, monke
     assert time.monotonic() - t0 < 1.0 and view.refreshes > before
 
     # nothing changes: nothing is read again before its time, nothing is drawn again
+    time.sleep(REFRESH + 0.1)
     pilot.settle()
     draws, refreshes = pilot.app.draws, view.refreshes
     for _ in range(10):

@@ -141,7 +141,9 @@ class ClassViewScene(Scene):
         """Read the view again; True (and drawn again) when anything in it changed."""
         self._seen = self.session.version  # read first: a change during the reading is seen next time
         self._woken = False
-        self._timer = False
+        if self._timer:  # read now: the wake-up set for later would only draw the same frame again
+            pygame.time.set_timer(self.wake, 0)
+            self._timer = False
         view = cv.of_session(self.session, self.ctx.lang)
         self._computed = time.monotonic()
         self.refreshes += 1
