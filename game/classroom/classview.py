@@ -163,6 +163,7 @@ class ClassView:
     revealed: bool
     undo_allowed: bool
     summary: dict  # DESIGN.md's /summary, from which the counts above come
+    active: int = 0  # unfinished and seen lately: `playing` less `away`
 
 
 def spread(values: list[int]) -> Spread | None:
@@ -311,7 +312,7 @@ def class_view(rules: Rules, entries: Iterable[Entry], lang: str, *, state: str 
         finished=counts["finished"], away=counts["away"] + counts["left"], choices_made=summary["choices_made"],
         at=dict(summary["at"]), splits=tuple(splits), endings=endings, gauges=tuple(gauges), paths=tuple(common),
         trainees=tuple(trainees), state=state, held_node=held_node, revealed=revealed, undo_allowed=undo_allowed,
-        summary=summary)
+        summary=summary, active=counts["playing"])
 
 
 def of_session(session, lang: str, *, now: float | None = None, **kw) -> ClassView:
@@ -378,3 +379,10 @@ def majority(counts: dict[str, int]) -> tuple[list[str], int]:
     if top <= 0:
         return [], 0
     return [c for c, n in counts.items() if n == top], top
+
+
+def decisions(rules: Rules) -> tuple[tuple[str, str], ...]:
+    """Every decision of the scenario (a node with choices), in the scenario's order: (node id, title).
+    The live view lets the trainer pick and hold any of them, reached yet or not."""
+    return tuple((node_id, _node_title(rules, node_id)) for node_id, node in rules.scenario.nodes.items()
+                 if node.choices)

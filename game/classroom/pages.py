@@ -5,6 +5,14 @@ form so that a reload, the back button or a double submit never records a
 choice twice (the same choice at the same seq is an idempotent success). What
 the player is told (the node, the feedback, the debrief) comes from
 `game.presentation`; these pages only lay its values out.
+
+While the trainer holds the class at the trainee's step (or pauses the
+session), the play page says so before any choice, with the choices
+disabled; it reloads itself every few seconds without JavaScript (a meta
+refresh inside <noscript>), and with it, at once on the trainer's signal (an
+EventSource on `/j/{code}/events`, which reads the page's cookie: the token
+never appears in the page). After the session's end a trainee sees their
+debrief, or the path they took when the end came first.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from game import presentation
 from game.i18n import LANGUAGES, t
 
-from . import lrs
+from . import lrs, xapi
 from .session import ApiError, ClassSession
 
 CSS = """
@@ -38,6 +46,7 @@ ol.choices{padding-left:1.5rem}.hint{color:var(--muted);font-size:.95rem}
 .tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:.5rem;list-style:none;padding:0}
 .tiles li{border:1px solid #bbb;border-radius:.4rem;padding:.5rem;background:#fff}
 .better{color:var(--good)}.worse{color:var(--bad)}.notice{border-left:4px solid #E0A000;padding:.5rem .75rem;background:#fff6dd}
+.wait{border:3px solid #E0A000;border-radius:.5rem;padding:.75rem 1rem;background:#fff6dd;font-weight:600;font-size:1.15rem}
 meter{width:10rem}table{border-collapse:collapse}td,th{padding:.2rem .5rem;text-align:left}
 """
 
@@ -57,12 +66,16 @@ def _cookie(s: ClassSession) -> str:
     return f"pandore_{s.row.code}"
 
 
-def page(lang: str, title: str, body: str, status: int = 200, code: str | None = None) -> HTMLResponse:
+#: Seconds between the reloads of a waiting page without JavaScript.
+WAIT_REFRESH = 5
+
+
+def page(lang: str, title: str, body: str, status: int = 200, code: str | None = None, head: str = "") -> HTMLResponse:
     other = "en" if lang == "fr" else "fr"
     switch = f'<a href="?lang={other}" hreflang="{other}" lang="{other}">{_e(t("class.page.other_lang", other))}</a>'
     doc = (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-           f'<title>{_e(title)}</title><style>{CSS}</style></head><body>'
+           f'<title>{_e(title)}</title><style>{CSS}</style>{head}</head><body>'
            f'<a class="skip" href="#main">{_e(t("class.page.skip", lang))}</a>'
            f'<header><p><strong>Pandore</strong>{" · " + _e(code) if code else ""}</p><nav aria-label="'
            f'{_e(t("class.page.language", lang))}">{switch}</nav></header>'
@@ -163,12 +176,37 @@ def _node(v, lang: str, heading: str) -> str:
     return "".join(out)
 
 
-def _choices(s: ClassSession, pt, v, lang: str) -> str:
+def waiting(s: ClassSession, pt) -> str | None:
+    """Why this trainee cannot choose now: "held" (the class held at their step), "paused"; None if they can."""
+    if pt.state.finished or s.state == "ended":
+        return None
+    if s.state == "paused":
+        return "paused"
+    if s.held_node is not None and pt.state.node == s.held_node:
+        return "held"
+    return None
+
+
+def _wait_head(code: str) -> str:
+    """Reload the waiting page: by itself every WAIT_REFRESH s without JavaScript; with it, on the signal."""
+    script = ("(function(){if(!window.EventSource)return setTimeout(function(){location.reload()},%d);"
+              "var es=new EventSource('/j/%s/events');es.addEventListener('change',function(e){var d;"
+              "try{d=JSON.parse(e.data)}catch(x){return}if(!d.wait){es.close();location.reload()}});"
+              "es.onerror=function(){es.close();setTimeout(function(){location.reload()},%d)}})();"
+              % (WAIT_REFRESH * 1000, code, WAIT_REFRESH * 1000))
+    return (f'<noscript><meta http-equiv="refresh" content="{WAIT_REFRESH}"></noscript>'
+            f'<script>{script}</script>')
+
+
+def _choices(s: ClassSession, pt, v, lang: str, disabled: bool = False) -> str:
     seq = len(pt.choices) + 1
     items = []
     for i, c in enumerate(v.choices, 1):
         hint_id = f"hint{i}"
-        if c.available:
+        if disabled:
+            items.append(f'<li><button type="submit" name="choice" value="{_e(c.id)}" disabled '
+                         f'aria-describedby="waiting">{_e(c.text)}</button></li>')
+        elif c.available:
             items.append(f'<li><button type="submit" name="choice" value="{_e(c.id)}">{_e(c.text)}</button></li>')
         else:
             hint = c.hint or t("class.play.unavailable", lang)
@@ -195,6 +233,26 @@ def _debrief(s: ClassSession, pt, lang: str) -> str:
     out.append('</ol></section>')
     for key, items in (("ui.debrief.objectives", d.objectives), ("ui.debrief.key_points", d.key_points),
                        ("ui.debrief.sources", d.sources)):
+        if items:
+            out.append(f'<section><h2>{_e(t(key, lang))}</h2><ul>' + "".join(f'<li>{_e(x)}</li>' for x in items)
+                       + '</ul></section>')
+    return "".join(out)
+
+
+def _ended(s: ClassSession, pt, lang: str) -> str:
+    """The session ended before this trainee's ending: the path they took, its feedback, the key points."""
+    out = [f'<h1>{_e(t("class.ended.title", lang))}</h1>',
+           f'<p class="notice" role="status">{_e(t("class.ended.partial", lang))}</p>',
+           f'<section aria-labelledby="yours"><h2 id="yours">{_e(t("ui.debrief.your_choices", lang))}</h2><ol>']
+    for h in presentation.history(pt, lang):
+        if h.choice is None:
+            continue
+        fb = "".join(f'<br><span class="hint">{_e(f)}</span>' for f in h.feedback)
+        out.append(f'<li>{_e(h.choice)}{fb}</li>')
+    out.append('</ol></section>')
+    sc = s.rules.scenario
+    for key, items in (("ui.debrief.objectives", sc.objectives), ("ui.debrief.key_points", sc.debrief.key_points),
+                       ("ui.debrief.sources", sc.debrief.sources)):
         if items:
             out.append(f'<section><h2>{_e(t(key, lang))}</h2><ul>' + "".join(f'<li>{_e(x)}</li>' for x in items)
                        + '</ul></section>')
@@ -253,18 +311,57 @@ def add_pages(app: FastAPI, s: ClassSession) -> None:
         if done.isascii() and done.isdigit() and len(done) <= 9 and 1 <= int(done) <= len(pt.choices):
             parts.append(_report(presentation.step_report(pt, int(done) - 1, lang), lang))
         title = t("class.play.title", lang, title=s.rules.scenario.title, n=len(pt.choices) + 1)
+        wait = waiting(s, pt)
         if pt.state.finished:
             parts.append(_debrief(s, pt, lang))
+        elif s.state == "ended":
+            parts.append(_ended(s, pt, lang))
         else:
             v = presentation.node_view(pt, -1, lang)
+            if wait is not None:  # said before the step, so that it is read before any choice
+                parts.append(f'<p class="wait" id="waiting" role="status">{_e(t("class.wait." + wait, lang))}'
+                             f'<br><span class="hint">{_e(t("class.wait.refresh", lang))}</span></p>')
             parts.append(_node(v, lang, title))
-            parts.append(_choices(s, pt, v, lang))
+            parts.append(_choices(s, pt, v, lang, disabled=wait is not None))
         parts.append(_gauges(s, pt, lang))
         if pt.choices and s.undo_allowed and s.state != "ended":
             parts.append(f'<form method="post" action="/j/{s.row.code}/undo"><input type="hidden" name="seq" '
                          f'value="{len(pt.choices)}"><button type="submit">{_e(t("class.play.undo", lang))}'
                          f'</button></form>')
-        return page(lang, title, "".join(parts), code=s.row.code)
+        head = _wait_head(s.row.code) if wait is not None else ""
+        return page(lang, title, "".join(parts), code=s.row.code, head=head)
+
+    @app.get("/j/{code}/events", include_in_schema=False)
+    async def events(code: str, request: Request):
+        """Server-sent events for the waiting page (its cookie says who): `change` with {"wait"} at every
+        change of the session; the page reloads when it no longer waits."""
+        import asyncio
+        import json
+
+        from fastapi.responses import StreamingResponse
+
+        find(code)
+        p = me(request)
+        if p is None:
+            raise ApiError(401, "unauthorized", "join the session first")
+
+        async def stream():
+            seen = -1
+            idle = 0.0
+            while not getattr(app.state, "stopping", False):
+                xapi.seen(p)  # an open page is a heartbeat, as the API's stream
+                if s.version != seen:
+                    seen = s.version
+                    idle = 0.0
+                    yield f"event: change\ndata: {json.dumps({'wait': waiting(s, p.pt) is not None})}\n\n"
+                elif idle >= 15:
+                    idle = 0.0
+                    yield ": still here\n\n"
+                await asyncio.sleep(0.25)
+                idle += 0.25
+
+        return StreamingResponse(stream(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
     def _back(notice: str | None = None, done: int | None = None) -> RedirectResponse:
         q = f"?notice={quote(notice)}" if notice else (f"?done={done}" if done else "")

@@ -46,6 +46,8 @@ class MapView:
         self.path_edges: set[tuple[str, str]] = set()
         self.current: str | None = None
         self.annotations: dict[str, str] = {}
+        #: the badges' type size as a multiple of the theme's small size (the projector's live view: larger)
+        self.annotation_scale = 1.0
         self.consumed = False
         self._drag: tuple[int, int] | None = None
         self._moved = False
@@ -200,7 +202,14 @@ class MapView:
                 self._box_text(surface, r, box, off, small)
             badge = self.annotations.get(n)
             if badge:
-                t = ctx.text(badge, "small", "accent_text", style="bold")
+                if self.annotation_scale == 1.0:
+                    t = ctx.text(badge, "small", "accent_text", style="bold")
+                else:
+                    from . import text as text_mod
+
+                    size = max(9, round(ctx.metrics["small"] * self.annotation_scale))
+                    t = text_mod.line(badge, ctx.font_path("bold"), size, ctx.colour("accent_text"),
+                                      ctx.theme.sign_font("bold"))
                 br = pygame.Rect(0, 0, t.get_width() + 10, t.get_height() + 2)
                 br.center = r.topright
                 pygame.draw.rect(surface, ctx.colour("accent"), br, border_radius=br.height // 2)

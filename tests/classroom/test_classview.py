@@ -173,3 +173,19 @@ def test_a_node_without_a_title_is_named_by_the_start_of_its_text(store):
     node = rules.scenario.start
     assert not rules.scenario.nodes[node].title
     assert classview._node_title(rules, node) == classview.excerpt(rules.scenario.nodes[node].text)
+
+
+def test_decisions_and_active_trainees(store):
+    """Every decision in the scenario's order, reached or not (the live view holds any of them); `active`
+    counts the unfinished trainees seen lately, `away` the others."""
+    from game.classroom.classview import decisions
+
+    s = ClassSession.create(store, library.load("tutoriel")[0])
+    rules = s.rules
+    assert decisions(rules) == tuple((n, node.title or n) for n, node in rules.scenario.nodes.items() if node.choices)
+    assert decisions(rules)[0][0] == rules.scenario.start
+    _a, b = s.join("A"), s.join("B")
+    s.leave(b)
+    view = classview.of_session(s, "fr")
+    assert (view.playing, view.active, view.away) == (2, 1, 1)
+    assert view.active == view.playing - view.away

@@ -11,8 +11,12 @@ again with the same code and tokens.
 code of it (segno, integer module scaling with its quiet zone, dark on
 light whatever the theme, so that every phone reads it), whether the LAN
 announcement works, and how many trainees joined (the host's summary, read
-every second). Stopping asks for a confirmation; `KeptSessionsScene` lists
-the sessions kept on this machine to resume one. A host that cannot start
+every second). « Vue de la classe » (key C) opens the trainer's live view
+(game/ui/scenes/classview.py). Stopping asks for a confirmation, and so does
+closing the window while a session is hosted (`guard_close`: the window's
+close button then asks instead of quitting; the session stays in the store,
+resumable); `KeptSessionsScene` lists the sessions kept on this machine to
+resume one. A host that cannot start
 (port taken, no network, a scenario that no longer loads) is told in one
 located sentence, with what to do; never a traceback.
 """
@@ -26,7 +30,7 @@ from pathlib import Path
 
 import pygame
 
-from ..scene import Pop, Push, Scene
+from ..scene import Pop, Push, Quit, Scene
 from . import button_height, button_width, draw_panel, page, panel_rect
 
 DEFAULT_PORT = 8765  # as `pandore host`
@@ -176,6 +180,24 @@ def qr_surface(data: str, target: int, dark=(0, 0, 0), light=(255, 255, 255)) ->
     return pygame.transform.scale(small, (n * scale, n * scale))
 
 
+def guard_close(on: bool) -> None:
+    """While a session is hosted, the window's close button asks first: SDL's quit request is blocked
+    (the loop would end the program at once), its WINDOWCLOSE reaches the scene, which asks."""
+    try:
+        if on:
+            pygame.event.set_blocked(pygame.QUIT)
+        else:
+            pygame.event.set_allowed(pygame.QUIT)
+    except pygame.error:  # the display is gone
+        pass
+
+
+def quit_question(ctx, session_id: str) -> "ConfirmScene":
+    """Closing the window while hosting: the session stops, kept in the store, and can be resumed."""
+    return ConfirmScene(ctx, ctx.t("ui.classe.host.confirm_quit", session=session_id),
+                        ctx.t("ui.classe.host.confirm_quit_yes"), ctx.t("ui.classe.host.confirm_quit_no"))
+
+
 def spaced(code: str) -> str:
     """A session code as it is read aloud and written on the board: groups of three."""
     return " ".join(code[i:i + 3] for i in range(0, len(code), 3))
@@ -198,6 +220,7 @@ class HostScene(Scene):
         self.participants = 0
         self.choices_made = 0
         self._polled = 0.0
+        self.asking: str | None = None  # the question on screen: "stop" | "quit"
         self._start()
 
     def _start(self, port: int | None = None) -> None:
@@ -216,6 +239,7 @@ class HostScene(Scene):
             self.error = self.t("ui.classe.host.error.cannot_start", reason=reason)
             return
         self.resume = self.host.session.row.id  # a restart of this screen reopens the same session
+        guard_close(True)
         self._poll(force=True)
 
     # ---- state ----------------------------------------------------------------
@@ -265,16 +289,37 @@ class HostScene(Scene):
             return
         label = self.t("ui.classe.host.stop")
         bw = button_width(ctx, label, style="bold")
-        self.button(pygame.Rect(pg.right - bw, pg.bottom - bh, bw, bh), label, self.ask_stop, object_id="#primary")
+        view = self.t("ui.classview.open")
+        vw = button_width(ctx, view, style="bold")
+        self.button(pygame.Rect(pg.right - bw - vw - m.pad, pg.bottom - bh, vw, bh), view, self.open_view,
+                    object_id="#primary")
+        self.button(pygame.Rect(pg.right - bw, pg.bottom - bh, bw, bh), label, self.ask_stop)
         self.focus = 0
 
     # ---- actions ---------------------------------------------------------------
+    def open_view(self):
+        """The trainer's live view of this session (the projector's too)."""
+        if self.host is None:
+            return None
+        from .classview import ClassViewScene
+
+        return Push(ClassViewScene(self.ctx, self.host))
+
     def ask_stop(self):
+        self.asking = "stop"
         return Push(ConfirmScene(self.ctx, self.t("ui.classe.host.confirm"), self.t("ui.classe.host.confirm_yes"),
                                  self.t("ui.classe.host.confirm_no")))
 
+    def ask_quit(self):
+        self.asking = "quit"
+        return Push(quit_question(self.ctx, self.host.session.row.id))
+
     def on_result(self, result):
-        if result is True:
+        asking, self.asking = self.asking, None
+        if result is True and asking == "quit":
+            self.stop()
+            return Quit()
+        if result is True and asking == "stop":
             self.stop()
         return None
 
@@ -283,7 +328,10 @@ class HostScene(Scene):
             self.stopped = True
             self.session_id = self.host.session.row.id
             self.host_port = self.host.port
-            self.host.stop()
+            try:
+                self.host.stop()
+            finally:
+                guard_close(False)
             self.host = None
             self.error = self.t("ui.classe.host.stopped", session=self.session_id)
             self.build()
@@ -303,11 +351,19 @@ class HostScene(Scene):
         return None
 
     def leave(self):
+        guard_close(False)
         return Pop()
+
+    def handle(self, event):
+        if event.type == pygame.WINDOWCLOSE and self.host is not None:
+            return self.ask_quit()
+        return super().handle(event)
 
     def handle_key(self, event):
         if event.key == pygame.K_ESCAPE:
             return self.ask_stop() if self.host is not None else self.leave()
+        if event.key == pygame.K_c and self.host is not None and not event.mod & (pygame.KMOD_CTRL | pygame.KMOD_ALT):
+            return self.open_view()
         return None
 
     # ---- drawing ---------------------------------------------------------------
@@ -479,5 +535,5 @@ class ConfirmScene(Scene):
         surface.blit(self.q, (self.rect.x + m.pad * 2, self.rect.y + m.pad * 2))
 
 
-__all__ = ["BackgroundHost", "ConfirmScene", "HostError", "HostScene", "KeptSessionsScene", "kept_sessions",
-           "qr_surface", "spaced", "start_host"]
+__all__ = ["BackgroundHost", "ConfirmScene", "HostError", "HostScene", "KeptSessionsScene", "guard_close",
+           "kept_sessions", "qr_surface", "quit_question", "spaced", "start_host"]

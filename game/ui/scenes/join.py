@@ -19,9 +19,11 @@ be typed.
 Undo follows the trainer's setting: the host is asked first (POST /undo),
 and the window undoes only when the host did. The trainer's pause, or the
 class held at the trainee's step, stops choosing as on the browser's pages
-(with the same words); when the host has not answered lately, the window
-plays on and the outbox keeps the choices. After the session's end, play
-goes on here and is said not to be sent.
+(with the same words): the choices are veiled, the trainer's words over
+them, before the trainee tries one; when the host has not answered lately,
+the window plays on and the outbox keeps the choices. After the session's
+end, the trainee's path so far opens (their debrief when they reached an
+ending); play may go on here and is said not to be sent.
 """
 
 from __future__ import annotations
@@ -47,8 +49,9 @@ from game.classroom.outbox import Outbox
 from game.engine import Rejected
 
 from ..controller import Controller
-from ..scene import Pop, Replace, Scene
+from ..scene import Pop, Push, Replace, Scene
 from .debrief import DebriefScene
+from .history import HistoryScene
 from .play import PlayScene
 from . import button_height, button_width, page
 
@@ -563,6 +566,8 @@ class ClassPlayScene(PlayScene):
         self._said = controller.status_line()
         self._undo = controller.can_undo
         self._undoing = None  # (thread, seq, answer) while the host is asked to undo
+        self._told_end = False  # the session's end was shown (the path so far)
+        self._blocked = controller.blocked()
 
     @property
     def animating(self) -> bool:
@@ -577,6 +582,14 @@ class ClassPlayScene(PlayScene):
         if line != self._said:
             self._said = line
             self.dirty = True
+        blocked = self.ctl.blocked()
+        if blocked != self._blocked:
+            self._blocked = blocked
+            self.dirty = True
+        if self.ctl.remote_state == "ended" and not self._told_end and not self.ctl.finished and \
+                not self.ctl.detached:
+            self._told_end = True  # the session ended before this trainee's ending: their path so far
+            return Push(SessionEndedScene(self.ctx, self.ctl))
         if self.ctl.can_undo != self._undo:
             self._undo = self.ctl.can_undo
             self.fresh = False
@@ -636,6 +649,36 @@ class ClassPlayScene(PlayScene):
     def draw(self, surface: pygame.Surface) -> None:
         super().draw(surface)
         draw_status(self.ctx, surface, self.ctl, self.stage)  # over the top of the picture, clear of the text
+        why = self.ctl.blocked()
+        if why is not None and self.report is None and self.choices is not None:
+            self.draw_waiting(surface, why)
+
+    def draw_waiting(self, surface: pygame.Surface, why: str) -> None:
+        """The trainer's hold or pause over the choices, before any is tried: veiled, with the words."""
+        ctx, m = self.ctx, self.ctx.metrics
+        area = self.choices.rect
+        veil = pygame.Surface(area.size, pygame.SRCALPHA)
+        veil.fill(ctx.colour("overlay"))
+        surface.blit(veil, area.topleft)
+        key = "class.wait.held" if why == "class.notice.held" else "class.wait.paused"
+        self.waiting_text = self.t(key)
+        s = ctx.text(self.waiting_text, "body", "warning_text", area.width - 6 * m.pad, style="bold")
+        r = pygame.Rect(0, 0, s.get_width() + 4 * m.pad, s.get_height() + 2 * m.pad)
+        r.center = area.center
+        pygame.draw.rect(surface, ctx.colour("warning_bg"), r, border_radius=m.radius)
+        pygame.draw.rect(surface, ctx.colour("warning_border"), r, max(2, m.border * 2), border_radius=m.radius)
+        surface.blit(s, (r.x + 2 * m.pad, r.y + m.pad))
+
+
+class SessionEndedScene(HistoryScene):
+    """The session ended before the trainee's ending: the path they took, with its feedback."""
+
+    name = "class_ended"
+
+    def layout(self) -> None:
+        super().layout()
+        self.head = self.ctx.text(self.t("class.ended.window_title"), "h2", "heading", self.rect.width
+                                  - 4 * self.ctx.metrics.pad, style="bold", max_lines=1)
 
 
 def _class_debrief(ctx, tr, ctl):
