@@ -182,7 +182,9 @@ def test_decisions_and_active_trainees(store):
 
     s = ClassSession.create(store, library.load("tutoriel")[0])
     rules = s.rules
-    assert decisions(rules) == tuple((n, node.title or n) for n, node in rules.scenario.nodes.items() if node.choices)
+    assert decisions(rules) == tuple((n, classview._node_title(rules, n)) for n, node in rules.scenario.nodes.items()
+                                     if node.choices)
+    assert decisions(rules)[0][1].startswith("Vous êtes éducateur")  # no title: the start of its text
     assert decisions(rules)[0][0] == rules.scenario.start
     _a, b = s.join("A"), s.join("B")
     s.leave(b)
