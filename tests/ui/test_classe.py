@@ -672,12 +672,19 @@ def test_kept_sessions_are_listed_and_resumed_from_the_window(make_pilot, monkey
     assert pilot.scene.name == "kept_sessions"
     assert pilot.scene.rows == []
     pilot.key(pygame.K_ESCAPE)
+    from game.classroom.session import ClassSession
+    from game.classroom.store import Store
+
+    store = Store()  # a group game left unfinished (the window closed mid-game) is not offered for hosting
+    ClassSession.create(store, library.resolve("tutoriel", "fr"), mode="group")
+    store.close()
     first = HostScene(pilot.app.ctx, library.resolve("tutoriel", "fr"))
     code = first.code
     first.stop()
     pilot.click_text("Reprendre une séance")
     rows = [b.text for b in pilot.buttons() if b.text.startswith(code)]
     assert len(rows) == 1 and "tutoriel" in rows[0] and "0 participant·es, 0 choix" in rows[0]
+    assert len(pilot.scene.rows) == 1  # the group game is not there
     pilot.click_text(rows[0])
     assert pilot.scene.name == "host" and pilot.scene.code == code and pilot.scene.error is None
     pilot.scene.stop()

@@ -430,7 +430,7 @@ class HostScene(Scene):
 
 
 def kept_sessions() -> list[tuple]:
-    """The sessions kept on this machine that can go on (not ended), newest first:
+    """The class sessions kept on this machine that can go on (not ended, not group games), newest first:
     (id, code, scenario title or id, created, participants, choices). Empty when the store cannot be read."""
     from game.classroom.store import Store
 
@@ -441,7 +441,7 @@ def kept_sessions() -> list[tuple]:
     try:
         out = []
         for r in reversed(store.sessions()):
-            if r.state == "ended":
+            if r.state == "ended" or r.mode != "class":  # a group game is played, not hosted
                 continue
             n_p, n_c = store.counts(r.id)
             out.append((r.id, r.code, r.scenario_id, r.created, n_p, n_c))
