@@ -245,6 +245,22 @@ def _classroom_store():
     return Store()
 
 
+def _host_window_refused(lrs_config) -> str | None:
+    """Why `pandore host` without --headless serves without a window (a key of cli.host.no_window.*), or
+    None: the window hosts. No screen (SSH, a server; the tests' dummy driver) or an LRS to forward to
+    (the headless host's) keep the terminal."""
+    import os
+
+    if lrs_config is not None:
+        return "lrs"
+    if os.environ.get("SDL_VIDEODRIVER", "") in ("dummy", "offscreen"):
+        return "no_screen"
+    if os.name == "posix" and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) \
+            and sys.platform != "darwin":
+        return "no_screen"
+    return None
+
+
 def cmd_host(args: argparse.Namespace) -> int:
     from game.classroom import lrs
     from game.classroom.host import first_line, serve
@@ -256,6 +272,22 @@ def cmd_host(args: argparse.Namespace) -> int:
     except lrs.ConfigError as e:
         print(f"pandore: {t(e.key, lang, **e.fields)}", file=sys.stderr)
         return 2
+    if not args.headless and not args.json:
+        why = _host_window_refused(lrs_config)
+        if why is None:  # the hosting screen: the code in large letters, the QR code, the class view
+            if not args.resume:
+                if not args.scenario:
+                    print(f"pandore: {t('cli.host.needs_scenario', lang)}", file=sys.stderr)
+                    return 2
+                loaded, code = _load_or_report(args.scenario, args)
+                if loaded is None:
+                    return code
+            from game.ui.app import run
+
+            return run(lang=lang, host={"scenario_path": None if args.resume else str(loaded.path),
+                                        "resume": args.resume, "bind": args.bind, "port": args.port,
+                                        "undo_allowed": not args.no_undo})
+        print(t(f"cli.host.no_window.{why}", lang), file=sys.stderr)
     store = _classroom_store()
     if args.resume:
         session = ClassSession.open(store, args.resume)
@@ -270,8 +302,6 @@ def cmd_host(args: argparse.Namespace) -> int:
         if loaded is None:
             return code
         session = ClassSession.create(store, Path(loaded.path), undo_allowed=not args.no_undo)
-    if not args.headless and not args.json:
-        print(t("cli.host.no_window", lang), file=sys.stderr)
 
     def ready(addr) -> None:
         if args.json:

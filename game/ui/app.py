@@ -50,9 +50,11 @@ SCENES = Scenes(
 
 
 def open_window(lang: str | None = None, scenario_path: str | None = None, seed: int | None = None,
-                size: tuple[int, int] | None = None, dirs: userdata.Dirs | None = None, group: bool = False) -> App:
+                size: tuple[int, int] | None = None, dirs: userdata.Dirs | None = None, group: bool = False,
+                host: dict | None = None) -> App:
     """The window on the title screen, or on the briefing of `scenario_path` (above the title screen);
-    with `group`, its group-mode briefing (game/ui/scenes/group.py).
+    with `group`, its group-mode briefing (game/ui/scenes/group.py); with `host` (HostScene's arguments:
+    scenario_path or resume, bind, port, undo_allowed), hosting a classroom session (`pandore host X`).
 
     With a scenario, `lang` (when it is an interface language) overrides the
     saved setting: `pandore play X --lang en` plays in English.
@@ -60,12 +62,16 @@ def open_window(lang: str | None = None, scenario_path: str | None = None, seed:
 
     def first(ctx: Context) -> list[Scene]:
         scenes: list[Scene] = [TitleScene(ctx)]
-        if scenario_path is not None:
+        if host is not None:
+            from .scenes.host_screen import HostScene
+
+            scenes.append(HostScene(ctx, **host))
+        elif scenario_path is not None:
             scenes.append(group_scene(ctx, scenario_path, seed) if group else open_scenario(ctx, scenario_path, seed))
         return scenes
 
     app = App(first, SCENES, lang=lang, size=size, dirs=dirs,
-              force_lang=scenario_path is not None and lang in LANGUAGES)
+              force_lang=(scenario_path is not None or host is not None) and lang in LANGUAGES)
     native.settle_memory()
     return app
 
@@ -82,7 +88,7 @@ def _no_screen() -> bool:
 
 def run(lang: str = "fr", scenario_path: str | None = None, seed: int | None = None, *,
         autoplay: str | None = None, screenshots: str | None = None, size: tuple[int, int] | None = None,
-        group: bool = False) -> int:
+        group: bool = False, host: dict | None = None) -> int:
     """Open the game window (title screen, or straight into `scenario_path`). Returns an exit code.
 
     With `autoplay` (choice ids or numbers separated by commas, `first` or
@@ -96,7 +102,8 @@ def run(lang: str = "fr", scenario_path: str | None = None, seed: int | None = N
         if _no_screen():
             print(f"pandore: {translate('ui.error.no_screen', lang)}", file=sys.stderr)
             return 2
-        return open_window(lang=lang, scenario_path=scenario_path, seed=seed, size=size, group=group).run()
+        return open_window(lang=lang, scenario_path=scenario_path, seed=seed, size=size, group=group,
+                           host=host).run()
     except KeyboardInterrupt:
         return 130
     except pygame.error as e:  # no display, no video driver...

@@ -209,9 +209,9 @@ class HostScene(Scene):
     name = "host"
 
     def __init__(self, ctx, scenario_path: str | Path | None = None, resume: str | None = None,
-                 bind: str | None = None, port: int | None = None):
+                 bind: str | None = None, port: int | None = None, undo_allowed: bool = True):
         super().__init__(ctx)
-        self.scenario_path, self.resume = scenario_path, resume
+        self.scenario_path, self.resume, self.undo_allowed = scenario_path, resume, undo_allowed
         self.bind = DEFAULT_BIND if bind is None else bind
         self.port = DEFAULT_PORT if port is None else port
         self.host: BackgroundHost | None = None
@@ -226,7 +226,8 @@ class HostScene(Scene):
     def _start(self, port: int | None = None) -> None:
         self.error = self.error_key = None
         try:
-            self.host = start_host(self.scenario_path, self.resume, self.bind, self.port if port is None else port)
+            self.host = start_host(self.scenario_path, self.resume, self.bind, self.port if port is None else port,
+                                   undo_allowed=self.undo_allowed)
         except HostError as e:
             self.host = None
             self.error_key = e.key
