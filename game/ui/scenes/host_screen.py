@@ -199,8 +199,9 @@ def quit_question(ctx, session_id: str) -> "ConfirmScene":
 
 
 def spaced(code: str) -> str:
-    """A session code as it is read aloud and written on the board: groups of three."""
-    return " ".join(code[i:i + 3] for i in range(0, len(code), 3))
+    """A session code as it is read aloud and written on the board: groups of three, never split across
+    lines (a no-break space between them)."""
+    return "\u00a0".join(code[i:i + 3] for i in range(0, len(code), 3))
 
 
 class HostScene(Scene):
