@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from game.engine import Playthrough, Rules
-from game.i18n import t
+from game.i18n import t, typography
 
 from .session import summary_of
 
@@ -164,6 +164,14 @@ class ClassView:
     undo_allowed: bool
     summary: dict  # DESIGN.md's /summary, from which the counts above come
     active: int = 0  # unfinished and seen lately: `playing` less `away`
+
+
+def number_text(x: float | int, lang: str) -> str:
+    """A count or a quartile as shown: whole numbers as they are, others to one decimal, in the language's
+    way (« 37,5 » in French)."""
+    if isinstance(x, float):
+        return typography.number(int(x), lang) if x.is_integer() else typography.number(x, lang, 1)
+    return typography.number(x, lang)
 
 
 def spread(values: list[int]) -> Spread | None:

@@ -157,11 +157,7 @@ def _label(lines: list[str], middle: float) -> str:
                    for i, line in enumerate(lines))
 
 
-def _num(x: float | int, lang: str) -> str:
-    """A count or a quartile: whole numbers as they are, others to one decimal."""
-    if isinstance(x, float):
-        return typography.number(int(x), lang) if x.is_integer() else typography.number(x, lang, 1)
-    return typography.number(x, lang)
+_num = classview.number_text
 
 
 def _when(ts: float, lang: str) -> str:

@@ -191,3 +191,8 @@ def test_decisions_and_active_trainees(store):
     view = classview.of_session(s, "fr")
     assert (view.playing, view.active, view.away) == (2, 1, 1)
     assert view.active == view.playing - view.away
+
+
+def test_quartiles_are_written_in_the_language_s_way():
+    assert classview.number_text(37.5, "fr") == "37,5" and classview.number_text(37.5, "en") == "37.5"
+    assert classview.number_text(55.0, "fr") == "55" and classview.number_text(12, "en") == "12"

@@ -58,9 +58,6 @@ def report_folder() -> Path:
     return default_folder() / "reports"
 
 
-def number(x: float) -> str:
-    """A quartile as shown: whole when it is, else one decimal."""
-    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
 
 
 class _Ops:
@@ -761,10 +758,10 @@ class ClassViewScene(Scene):
             ops.rect(ctx.colour("gauge_fill"), box)
             ops.rect(ctx.colour("text"), pygame.Rect(x_of(sp.median) - 2, y - 3, 5, strip_h + 6))
             y = track.bottom + m.pad // 3
-            s = t("ui.classview.gauges.now", median=number(sp.median), low=sp.low, high=sp.high, n=sp.n)
+            s = t("ui.classview.gauges.now", median=cv.number_text(sp.median, self.ctx.lang), low=sp.low, high=sp.high, n=sp.n)
             y = ops.text(self.text(s, "small", "text", r.width, scale=scale), (r.x, y), s)
             for _eid, title, es in g.by_ending:
-                s = t("ui.classview.gauges.ending", ending=title, median=number(es.median), low=es.low, high=es.high,
+                s = t("ui.classview.gauges.ending", ending=title, median=cv.number_text(es.median, self.ctx.lang), low=es.low, high=es.high,
                       n=es.n)
                 y = ops.text(self.text(s, "small", "text_muted", r.width, scale=scale), (r.x + m.pad, y), s)
             y += m.pad
