@@ -266,6 +266,12 @@ def test_the_live_view_by_keyboard_only_with_30_trainees(hosted, tmp_path, monke
     assert r.status_code == 423 and r.json()["error"] == "ended"
     assert "Rapport de séance (R)" in [b.text for b in pilot.buttons()]
     assert "Séance terminée" in view.shown()
+    # the frame on screen already shows the new buttons (they are made as the answer comes back; nothing
+    # else happens until the trainer's next key: the screen must not wait for it)
+    shown_now = pygame.image.tobytes(pilot.app.screen, "RGB")
+    pilot.app.dirty = True
+    pilot.step(2)
+    assert pygame.image.tobytes(pilot.app.screen, "RGB") == shown_now
 
     # the report: written atomically to the data folder, opened in the browser, where it is said
     opened = []

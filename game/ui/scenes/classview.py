@@ -224,6 +224,10 @@ class ClassViewScene(Scene):
         done(ok, value)
         self.dirty = True
         self.refresh()
+        if self.manager is not None:
+            # the buttons the answer brought (« Rapport de séance » after the end) are made here, after the
+            # loop's update of the widgets: update them now, or they would be drawn only at the next input
+            self.manager.update(0.0)
 
     @property
     def busy(self) -> bool:
