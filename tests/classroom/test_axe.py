@@ -84,8 +84,11 @@ def test_no_serious_accessibility_violation_on_any_page(home, page, scenario, la
                         page.keyboard.press("Enter")
                     assert "notice=paused" in page.url
                     check(page, "a notice (the trainer paused)", seen)
-                    assert c.post(f"{host.api}/control", headers=host.trainer,
-                                  json={"action": "resume"}).status_code == 200
+                    # the page shows the choices disabled while paused, and reloads by itself at the resume
+                    assert page.locator("button[name=choice]:not([disabled])").count() == 0
+                    with page.expect_navigation(timeout=15_000):
+                        assert c.post(f"{host.api}/control", headers=host.trainer,
+                                      json={"action": "resume"}).status_code == 200
             else:
                 raise AssertionError("no ending after 60 choices")
             assert page.locator("h2#weighed").count() == 1  # the debrief
