@@ -24,6 +24,7 @@ located sentence, with what to do; never a traceback.
 from __future__ import annotations
 
 import errno
+import signal
 import threading
 import time
 from pathlib import Path
@@ -180,9 +181,22 @@ def qr_surface(data: str, target: int, dark=(0, 0, 0), light=(255, 255, 255)) ->
     return pygame.transform.scale(small, (n * scale, n * scale))
 
 
+_TERM_BEFORE: list = []  # the SIGTERM handler in place before guard_close(True)
+
+
+def _terminated(_signum, _frame) -> None:
+    """SIGTERM while hosting (a shutdown, a logout, `kill`): quit without asking; the session is kept."""
+    try:
+        pygame.event.set_allowed(pygame.QUIT)
+        pygame.event.post(pygame.event.Event(pygame.QUIT))
+    except pygame.error:  # no display any more: nothing to ask either
+        raise SystemExit(143) from None
+
+
 def guard_close(on: bool) -> None:
     """While a session is hosted, the window's close button asks first: SDL's quit request is blocked
-    (the loop would end the program at once), its WINDOWCLOSE reaches the scene, which asks."""
+    (the loop would end the program at once), its WINDOWCLOSE reaches the scene, which asks. SIGTERM,
+    which SDL also turns into that quit request, still ends the program (`_terminated`)."""
     try:
         if on:
             pygame.event.set_blocked(pygame.QUIT)
@@ -190,6 +204,13 @@ def guard_close(on: bool) -> None:
             pygame.event.set_allowed(pygame.QUIT)
     except pygame.error:  # the display is gone
         pass
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        return
+    if on and not _TERM_BEFORE:
+        _TERM_BEFORE.append(signal.signal(signal.SIGTERM, _terminated))
+    elif not on and _TERM_BEFORE:
+        before = _TERM_BEFORE.pop()
+        signal.signal(signal.SIGTERM, before if before is not None else signal.SIG_DFL)
 
 
 def quit_question(ctx, session_id: str) -> "ConfirmScene":
