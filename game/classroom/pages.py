@@ -198,6 +198,17 @@ def _wait_head(code: str) -> str:
             f'<script>{script}</script>')
 
 
+def _live_head(code: str) -> str:
+    """A step being read, with JavaScript: the open events line is the trainee's heartbeat (the trainer
+    sees them online while they read), and the page reloads when the trainer holds the class at this
+    step or pauses, so the trainee is told before choosing. Without JavaScript the page stays as it is
+    (a choice made then is answered with the notice)."""
+    script = ("(function(){if(!window.EventSource)return;var es=new EventSource('/j/%s/events');"
+              "es.addEventListener('change',function(e){var d;try{d=JSON.parse(e.data)}catch(x){return}"
+              "if(d.wait){es.close();location.reload()}})})();" % code)
+    return f'<script>{script}</script>'
+
+
 def _choices(s: ClassSession, pt, v, lang: str, disabled: bool = False) -> str:
     seq = len(pt.choices) + 1
     items = []
@@ -328,7 +339,8 @@ def add_pages(app: FastAPI, s: ClassSession) -> None:
             parts.append(f'<form method="post" action="/j/{s.row.code}/undo"><input type="hidden" name="seq" '
                          f'value="{len(pt.choices)}"><button type="submit">{_e(t("class.play.undo", lang))}'
                          f'</button></form>')
-        head = _wait_head(s.row.code) if wait is not None else ""
+        playing = not pt.state.finished and s.state != "ended"
+        head = _wait_head(s.row.code) if wait is not None else (_live_head(s.row.code) if playing else "")
         return page(lang, title, "".join(parts), code=s.row.code, head=head)
 
     @app.get("/j/{code}/events", include_in_schema=False)

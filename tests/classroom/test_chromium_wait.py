@@ -54,3 +54,25 @@ def test_the_waiting_page_reloads_on_release_with_and_without_javascript(host):
             assert WAIT not in without.inner_text("main")
         finally:
             browser.close()
+
+
+def test_a_trainee_reading_the_step_is_told_at_once_when_the_trainer_holds_it(host):
+    """With JavaScript, the page being read reloads when the class is held at its step: the trainee reads
+    the trainer's words before choosing, without a refused choice first."""
+    from playwright import sync_api
+
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        try:
+            page = joined_page(browser, host, javascript=True)
+            assert page.locator("button[name=choice]:not([disabled])").count() > 0
+            time.sleep(0.5)  # the page's events line is open
+            t0 = time.monotonic()
+            control(host, action="hold", node=library.load("tutoriel")[1].rules.scenario.start)
+            page.wait_for_selector("#waiting", timeout=5000)
+            assert time.monotonic() - t0 < 3.0
+            assert WAIT in page.inner_text("main")
+            assert page.locator("button[name=choice]:not([disabled])").count() == 0
+            control(host, action="release")
+        finally:
+            browser.close()
