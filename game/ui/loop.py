@@ -93,6 +93,12 @@ class Context:
         # window size tried would otherwise all stay)
         self._images = text_mod.SurfaceCache(IMAGE_CACHE_BYTES)
         self.now = 0.0  # seconds since start, for animations
+        self._after_frame: list[Callable[[], None]] = []
+
+    def after_frame(self, fn: Callable[[], None]) -> None:
+        """Run `fn` once the next frame is on screen (work a key press needs done, but not before
+        the player sees its result: the autosave of a choice)."""
+        self._after_frame.append(fn)
 
     # ---- language --------------------------------------------------------------
     @property
@@ -301,7 +307,7 @@ class App:
         if tr is None:
             return
         if isinstance(tr, Push):
-            tr.scene.build()
+            self._build(tr.scene)
             self.stack.append(tr.scene)
         elif isinstance(tr, Pop):
             if len(self.stack) < 2:
@@ -315,7 +321,7 @@ class App:
             if not self.stack:
                 raise RuntimeError("nothing to replace: the stack is empty")
             self.stack.pop()
-            tr.scene.build()
+            self._build(tr.scene)
             self.stack.append(tr.scene)
         elif isinstance(tr, Reset):
             if not tr.scenes:
@@ -332,6 +338,13 @@ class App:
         else:
             raise TypeError(f"not a transition: {tr!r}")
         self.dirty = True
+
+    def _build(self, scene: Scene) -> None:
+        """Build a scene entering the stack, unless it was built ahead for this theme and size."""
+        if not (scene.built_ahead and scene.manager is not None
+                and scene._manager_generation == self.ctx.generation):
+            scene.build()
+        scene.built_ahead = False
 
     def apply_settings(self, settings: userdata.Settings) -> None:
         old = self.ctx.settings
@@ -365,6 +378,7 @@ class App:
     def run(self) -> int:
         while self.running:
             self.step()
+        self._run_after_frame()
         self.voice.close()
         return self.code
 
@@ -383,6 +397,7 @@ class App:
         for ev in events:
             self._guard(lambda ev=ev: self._dispatch(ev), "event")
             if not self.running:
+                self._run_after_frame()  # leaving: nothing held back is lost
                 return
         if self._pending_resize:
             self._pending_resize = False
@@ -411,6 +426,9 @@ class App:
             self.dirty = False
             if self.interactive_at is None:
                 self.interactive_at = time.perf_counter()
+            self._run_after_frame()
+        elif not block and not animating:
+            self._work_ahead()  # tests and scripts step without waiting: the same work, between steps
         if self.animating and block:
             pygame.time.wait(max(0, int(1000 / FPS - (time.perf_counter() - start) * 1000)))
 
@@ -428,7 +446,27 @@ class App:
             now = time.perf_counter()
             if events or now >= deadline:
                 return events
-            time.sleep(POLL_S)
+            if not self._work_ahead():
+                time.sleep(POLL_S)
+
+    def _run_after_frame(self) -> None:
+        jobs, self.ctx._after_frame = self.ctx._after_frame, []
+        for fn in jobs:
+            self._guard(fn, "after frame")
+
+    def _work_ahead(self) -> bool:
+        """While the player reads, let the top scene prepare what a key press will show (one piece
+        of work at a time, the events polled between pieces). True when a piece was done."""
+        top = self.top
+        work = getattr(top, "work_ahead", None)
+        if work is None or top.animating:
+            return False
+        done = [False]
+
+        def piece():
+            done[0] = bool(work())
+        self._guard(piece, "work ahead")
+        return done[0]
 
     def _dispatch(self, ev: pygame.event.Event) -> None:
         if ev.type == pygame.QUIT:
