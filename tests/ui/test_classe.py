@@ -764,3 +764,17 @@ def test_an_unexpected_failure_while_joining_is_said_and_logged(make_pilot, monk
     assert pilot.scene is scene
     assert scene.error.startswith("La connexion à la séance a échoué de façon inattendue. Détails pour l’assistance")
     assert pilot.app.dirs.log_file.exists() and "boom" in pilot.app.dirs.log_file.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("size", ["small", "normal", "large", "xlarge"])
+def test_the_join_forms_fields_follow_the_text_size(make_pilot, size):
+    pilot = make_pilot()
+    pilot.app.apply_settings(pilot.app.ctx.settings.with_(text_size=size))
+    scene = open_join(pilot, browse=lambda seconds: [])
+    ctx = pilot.app.ctx
+    body = ctx.font("body")
+    for key, e in scene.entries.items():
+        e.set_text("Camille")
+        assert e.font.point_size == ctx.metrics["body"], key  # the size of the labels above them
+        assert abs(e.font.get_rect("Camille").height - body.size("Camille")[1]) <= 2, key
+        assert e.rect.height >= body.get_linesize(), key  # the typed text fits in its field
