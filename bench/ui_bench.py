@@ -164,6 +164,56 @@ def frames(rounds: int = 3) -> dict:
     return {"frames": len(ms), "p50_ms": statistics.median(ms), "p95_ms": ms[int(len(ms) * 0.95) - 1], "max_ms": ms[-1]}
 
 
+class XKeys:
+    """Real key presses through the X server (the XTest extension), as a keyboard makes them: the
+    window gets them on its X connection like any input. None of it without an X display."""
+
+    KEYSYMS = {"1": "1", "2": "2", "3": "3", "return": "Return"}
+
+    def __init__(self):
+        import ctypes
+        import ctypes.util
+
+        self.x11 = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
+        self.xtst = ctypes.CDLL(ctypes.util.find_library("Xtst") or "libXtst.so.6")
+        self.x11.XOpenDisplay.restype = ctypes.c_void_p
+        self.x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+        self.x11.XStringToKeysym.restype = ctypes.c_ulong
+        self.x11.XStringToKeysym.argtypes = [ctypes.c_char_p]
+        self.x11.XKeysymToKeycode.restype = ctypes.c_ubyte
+        self.x11.XKeysymToKeycode.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
+        self.x11.XSetInputFocus.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_ulong]
+        self.x11.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        self.x11.XFlush.argtypes = [ctypes.c_void_p]
+        self.x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+        self.xtst.XTestFakeKeyEvent.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_int, ctypes.c_ulong]
+        self.dpy = self.x11.XOpenDisplay(None)
+        if not self.dpy:
+            raise OSError("no X display")
+
+    @classmethod
+    def available(cls) -> "XKeys | None":
+        if not os.environ.get("DISPLAY") or os.environ.get("SDL_VIDEODRIVER") == "dummy":
+            return None
+        try:
+            return cls()
+        except (OSError, AttributeError):
+            return None
+
+    def focus(self, window: int) -> None:
+        self.x11.XSetInputFocus(self.dpy, window, 2, 0)  # RevertToParent, CurrentTime
+        self.x11.XSync(self.dpy, 0)
+
+    def press(self, name: str) -> None:
+        code = self.x11.XKeysymToKeycode(self.dpy, self.x11.XStringToKeysym(self.KEYSYMS[name].encode()))
+        self.xtst.XTestFakeKeyEvent(self.dpy, code, 1, 0)
+        self.xtst.XTestFakeKeyEvent(self.dpy, code, 0, 0)
+        self.x11.XFlush(self.dpy)
+
+    def close(self) -> None:
+        self.x11.XCloseDisplay(self.dpy)
+
+
 def latency(size: tuple[int, int], rounds: int = 3, seed: int = 7) -> dict:
     """Key press to the flip that shows its result, in the real loop (see the module's doc)."""
     import pygame
@@ -185,16 +235,20 @@ def latency(size: tuple[int, int], rounds: int = 3, seed: int = 7) -> dict:
     cpu: dict[str, list[float]] = {"choice": [], "continue": []}  # CPU time of the process over the same span
     flip_cpu: dict[float, float] = {}
     pygame.display.flip = flip
+    keyboard = XKeys.available()
     try:
         with tempfile.TemporaryDirectory() as home:
             dirs = userdata.Dirs(Path(home) / "c", Path(home) / "d", Path(home) / "doc")
             for _ in range(rounds):
                 app = open_window(scenario_path=str(SCENARIO), seed=1, size=size, dirs=dirs)
+                if keyboard is not None:
+                    keyboard.focus(pygame.display.get_wm_info()["window"])
                 handled: dict[str, float] = {}
+                expected: dict[str, int] = {}
                 real_dispatch = app._dispatch
 
-                def dispatch(ev, real_dispatch=real_dispatch, handled=handled):
-                    if getattr(ev, "bench", False) and ev.type == pygame.KEYDOWN:
+                def dispatch(ev, real_dispatch=real_dispatch, handled=handled, expected=expected):
+                    if ev.type == pygame.KEYDOWN and ev.key == expected.get("key") and "at" not in handled:
                         handled["at"] = time.perf_counter()
                     real_dispatch(ev)
 
@@ -210,13 +264,16 @@ def latency(size: tuple[int, int], rounds: int = 3, seed: int = 7) -> dict:
                         app.step(block=True)
                     posted: dict[str, float] = {}
                     handled.clear()
+                    expected["key"] = key
 
                     def post():
                         posted["cpu"] = time.process_time()
                         posted["at"] = time.perf_counter()
-                        for kind_ in (pygame.KEYDOWN, pygame.KEYUP):
-                            pygame.event.post(pygame.event.Event(kind_, key=key, mod=0, unicode="", scancode=0,
-                                                                 bench=True))
+                        if keyboard is not None:  # through the X server, as a keyboard
+                            keyboard.press(pygame.key.name(key))
+                            return
+                        for kind_ in (pygame.KEYDOWN, pygame.KEYUP):  # no X server: into SDL's queue
+                            pygame.event.post(pygame.event.Event(kind_, key=key, mod=0, unicode="", scancode=0))
 
                     timer = threading.Timer(rng.uniform(0.01, 0.2), post)
                     timer.start()
@@ -240,7 +297,9 @@ def latency(size: tuple[int, int], rounds: int = 3, seed: int = 7) -> dict:
                 pygame.display.quit()
     finally:
         pygame.display.flip = real_flip
-    out = {}
+        if keyboard is not None:
+            keyboard.close()
+    out = {"input": "X server (XTest)" if keyboard is not None else "SDL queue (pygame.event.post)"}
     for kind, xs in samples.items():
         ms = sorted(x * 1000 for x in xs)
         cms = sorted(x * 1000 for x in cpu[kind])
