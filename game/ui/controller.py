@@ -109,13 +109,17 @@ class Controller:
     def _media(self, rel: str | None) -> Path | None:
         if not rel:
             return None
-        folder = self.path.parent.resolve()
-        p = (folder / rel).resolve()
-        try:
-            p.relative_to(folder)
-        except ValueError:
-            return None  # never read outside the scenario's folder
-        return p
+        key = (self.path, rel)
+        cache = self.__dict__.setdefault("_media_paths", {})  # resolving walks the disk: once per picture
+        if key not in cache:
+            folder = self.path.parent.resolve()
+            p = (folder / rel).resolve()
+            try:
+                p.relative_to(folder)
+            except ValueError:
+                p = None  # never read outside the scenario's folder
+            cache[key] = p
+        return cache[key]
 
     def cover(self) -> Path | None:
         for name in ("media/cover.svg", "media/cover.png"):
@@ -176,6 +180,7 @@ class Controller:
 
     def reload(self) -> ReloadResult:
         """Read the scenario file again and replay the log to the same point (F5)."""
+        self.__dict__.pop("_media_paths", None)  # the folder may have changed too
         loaded = load_file(self.path)
         if not loaded.ok:
             return ReloadResult(False, diagnostics=tuple(loaded.diagnostics))
