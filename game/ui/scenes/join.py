@@ -367,12 +367,26 @@ class ClassController(Controller):
             return result
         seq = len(self.pt.choices)
         self.joined.choices = list(self.pt.choices)
-        self._keep()
         self._generation += 1
-        if self.worker is not None:
-            self.worker.put(seq, choice_id, self._expected(seq))
-            self._handed = seq
+        if self.hold_saves:  # the play screen shows the choice first, then `save_held` keeps and sends it
+            self._held = (seq, choice_id, self._expected(seq))
+        else:
+            self._hand(seq, choice_id, self._expected(seq))
         return result
+
+    def _hand(self, seq: int, choice_id: str, expected: dict) -> None:
+        """Keep what was played (on disk), then give the choice to the outbox: in this order, so that
+        the outbox never holds a choice the record of the playthrough does not."""
+        self._keep()
+        if self.worker is not None:
+            self.worker.put(seq, choice_id, expected)
+            self._handed = seq
+
+    def save_held(self) -> None:
+        super().save_held()
+        held, self._held = getattr(self, "_held", None), None
+        if held is not None:
+            self._hand(*held)
 
     @property
     def can_undo(self) -> bool:
@@ -545,6 +559,7 @@ class ClassController(Controller):
         return t(key, self.lang, **values)
 
     def close(self) -> None:
+        self.save_held()  # a choice not yet handed over is kept and queued before the outbox stops
         self._stop_status.set()
         if self.worker is not None:
             self.worker.stop()
@@ -660,6 +675,9 @@ class ClassPlayScene(PlayScene):
             problem, "ui.play.nothing_to_undo")
         self.set_notice(self.t(key))
         return None
+
+    def debrief_scene(self):
+        return ClassDebriefScene(self.ctx, self.ctl)
 
     def proceed(self, skip_report: bool = False, finished: bool | None = None):
         return _class_debrief(self.ctx, super().proceed(skip_report, finished), self.ctl)

@@ -273,7 +273,7 @@ class PlayScene(Scene):
         while getattr(self, "_todo", None):
             job = self._todo.pop(0)
             if job[0] == "debrief":  # the ending's screen, built whole (its buttons are large to draw)
-                self._debrief = self.ctx.scenes.debrief(self.ctx, self.ctl)
+                self._debrief = self.debrief_scene()
                 self._debrief.build()
                 self._debrief.manager.update(0.0)
                 self._debrief.built_ahead = True
@@ -366,7 +366,7 @@ class PlayScene(Scene):
         self.report = None
         if done or self.ctl.finished:
             ready, self._debrief = getattr(self, "_debrief", None), None
-            return Replace(ready or self.ctx.scenes.debrief(self.ctx, self.ctl))
+            return Replace(ready or self.debrief_scene())
         if self.hud is not None:
             self.hud.clear_deltas()
         self.fresh = True
@@ -374,6 +374,10 @@ class PlayScene(Scene):
         self.focus = -1
         self.build()
         return None
+
+    def debrief_scene(self):
+        """The debrief this playthrough ends on (made ahead while the last feedback is read)."""
+        return self.ctx.scenes.debrief(self.ctx, self.ctl)
 
     def undo(self):
         if not self.ctl.undo():
