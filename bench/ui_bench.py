@@ -8,11 +8,12 @@
   (events, update, draw; not the wait for the next frame) over a playthrough
   with gauge, SMS-arrival, text-reveal and video-call animations; p50/p95/max;
 - input to screen at 1280x720 and 1920x1080: the real loop (`App.step`
-  blocking, sleeping between polls as it does for a player) waits, idle, while
-  another thread presses a key after a random pause, as the X server would
-  deliver it; from that moment to the end of the `pygame.display.flip()` that
-  shows the result: a choice (the feedback panel appears) and « Continuer »
-  (the next node, or the debrief); p50/p95/max;
+  blocking, waiting for input as it does for a player) waits, idle, while
+  another thread types a key after a random pause, through the X server with
+  XTest as a keyboard would (without an X server: posted into SDL's queue);
+  from that moment to the end of the `pygame.display.flip()` that shows the
+  result: a choice (the feedback panel appears) and « Continuer » (the next
+  node, or the debrief); p50/p95/max, and the CPU the process used meanwhile;
 - resident memory (RSS, from /proc) of a fresh process on the title screen,
   then after each of five playthroughs through the menus (title, picker, a
   different shipped scenario each time, briefing, every node, debrief,
@@ -351,6 +352,12 @@ def section(results: dict) -> str:
         memory_rows += (f"| resident memory at {w}×{h} after {len(mem['after_mb'])} playthroughs "
                         f"| ≤ {MEMORY_TARGET_MB} MB | {mem['final_mb']:.0f} MB (title screen {mem['start_mb']:.0f} MB; "
                         f"after each: {steps}) | {ok(mem['final_mb'] <= MEMORY_TARGET_MB)} |\n")
+    lat = results.get("latency", {})
+    first = next(iter(lat.values()), {})
+    input_how = ("keys typed through the X server (XTest), as a keyboard" if first.get("input", "").startswith("X")
+                 else "keys posted into SDL's queue by a thread (no X server)")
+    queue_ms = ", ".join(f"p50 {v['queue']['p50_ms']:.1f} ms / max {v['queue']['max_ms']:.1f} ms at {w}×{h}"
+                         for (w, h), v in lat.items()) or "?"
     return f"""## Game window
 
 Measured by `bench/ui_bench.py` ({time.strftime('%Y-%m-%d')}, Python {sys.version.split()[0]},
@@ -363,26 +370,45 @@ Measured by `bench/ui_bench.py` ({time.strftime('%Y-%m-%d')}, Python {sys.versio
 | idle on the play screen, waiting for the player ({i['wall_s']:.0f} s) | ≤ 2 % of one core | {i['percent_of_core']:.2f} % ({i['cpu_s']:.3f} s CPU) | {ok(i['percent_of_core'] <= 2)} |
 | frame time during animations at 1280×720, p95 ({f['frames']} frames) | ≤ 8 ms | {f['p95_ms']:.2f} ms (p50 {f['p50_ms']:.2f} ms, max {f['max_ms']:.2f} ms) | {ok(f['p95_ms'] <= 8)} |
 {latency_rows}{memory_rows}
-Idle: the loop polls events every 10 ms and
-sleeps in between, drawing nothing when no event arrived and no animation
-runs; `pygame.event.wait()` was measured at 2.1-2.3 % of a core under X11
-(with or without a timeout) because SDL wakes every millisecond inside it.
-Frame time counts the work of a frame (events, update, draw), not the sleep
-that paces animations at 60 Hz.
+Idle: under X11 the loop sleeps in `select` on the X server's connection,
+woken by the input itself, and at least every 100 ms for what does not come
+through it (SDL timers, events posted by threads); it draws nothing when no
+event arrived and no animation runs. Before, it polled every 10 ms: each
+wake-up of a process costs ~0.1 ms of CPU on this machine (a bare
+`time.sleep(0.01)` loop alone uses 0.9-1.0 % of a core), which made 1.2-2.7 %;
+`pygame.event.wait()` wakes every millisecond inside SDL (2.1-3 %). Elsewhere
+(Wayland, Windows, macOS) the 10 ms poll remains. Frame time counts the work
+of a frame (events, update, draw), not the sleep that paces animations at 60 Hz.
 
-Key press to screen is wall time on this machine, shared with other work
-(1-minute load average {results.get('load', '?')}, on {os.cpu_count()} cores): a press
-waits for a core as often as not, which is why the CPU the process used in
-the same span is given beside it (what the press costs on an idle core; the
-X server's share of the flip is not in it). Before: a choice took 124-255 ms
-at 1280×720 and 395-669 ms at 1920×1080 (here, one loop step of a choice at
-1280×720 took 131-470 ms), ~80 % of it pygame_gui building the
-anti-aliased rounded card of the feedback panel; now the scene draws that
-card, every scene's pygame_gui manager shares one parsed theme and is
-emptied and refilled rather than made anew, the debrief lays out its
-long details column in the frame after the one that shows its ending, and
-what the first screen holds is frozen out of Python's garbage collector (a
-full collection: 13 ms before, 0.1 ms after).
+Key press to screen: {input_how}, from the moment the key is sent to the end
+of the `pygame.display.flip()` that shows its result; the loop took the key
+from its queue {queue_ms} after it was sent. It is wall time on this machine,
+shared with other work (1-minute load average {results.get('load', '?')}, on
+{os.cpu_count()} cores): a press may wait for a core, which is why the CPU the
+process used in the same span is given beside it (what the press costs on an
+idle core; the X server's share of the flip is not in it).
+
+Where the time of a press went, and what changed (CPU per press, measured on
+the loop's own steps with `time.process_time`, 1280×720, before → after): a
+choice or « Continuer » rebuilt the right column and the top bar: each
+pygame_gui text box 12 ms (parsing its HTML, laying out and rendering it),
+each button 2-3 ms plus 1 ms at its first update, the view 2 ms, the autosave
+1 ms of CPU and two `fsync`s; the debrief's large buttons 8 ms each. The
+engine's step is 0.1-0.3 ms of it. Now the play screen lays out, while the
+player reads (one piece at a time, between polls, never during an animation),
+each available choice's feedback, then the next node and its view, or the
+whole debrief, hidden; a key press shows what is ready (`PlayScene.work_ahead`,
+docs/ui.md), the top bar's buttons are kept from one screen to the next, and
+the autosave is written just after the frame that shows the choice. A press
+made before anything is ready (during the text's reveal) builds its screen at
+once, as before, minus the top bar. In the same harness before → after: a
+choice 28-38 → 6-12 ms, « Continuer » 20-30 → 5-9 ms, to the debrief 50-54 →
+12 ms; at 1920×1080 41-57 → 12-17 ms, 30-44 → 7-13 ms and 88-93 → 23-24 ms
+(one loop step from the key to the flip, 8 presses of each kind over two
+playthroughs).
+Before this change the same bench found (2026-12-02, polling, keys posted into
+SDL's queue by a thread): a choice p95 104 ms at 1280×720 and 125 ms at
+1920×1080 (CPU p50 51 and 78 ms), « Continuer » 113 and 131 ms, idle 2.7 %.
 
 Memory: resident set of a fresh process, after each full playthrough through
 the menus (a different shipped scenario each time). It was ~680 MB after four
@@ -409,10 +435,14 @@ def write(text: str) -> None:
 def main() -> int:
     sizes = [(1280, 720), (1920, 1080)]
     load0 = os.getloadavg()[0]
-    results = {"startup": startup(), "idle": idle(), "frames": frames(),
-               "latency": {size: latency(size) for size in sizes},
-               "memory": {size: memory(size) for size in sizes}}
-    results["load"] = f"{load0:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    results = {"startup": startup(), "idle": idle(), "frames": frames(), "latency": {}}
+    loads = []
+    for size in sizes:
+        before = os.getloadavg()[0]
+        results["latency"][size] = latency(size)
+        loads.append(f"{before:.1f}-{os.getloadavg()[0]:.1f} during the presses at {size[0]}×{size[1]}")
+    results["memory"] = {size: memory(size) for size in sizes}
+    results["load"] = f"{load0:.1f} at the start, {', '.join(loads)}, {os.getloadavg()[0]:.1f} at the end"
     text = section(results)
     print(text)
     print(json.dumps({k: ({f"{a}x{b}": x for (a, b), x in v.items()} if k in ("latency", "memory") else v)
