@@ -35,6 +35,7 @@ class _Part:
     choices: ChoiceList | None = None
     dead_end: bool = False
     view: object = None  # the stage's view, made ahead for the next node
+    ahead: bool = False  # made while the player read (hidden until shown)
 
     def kill(self) -> None:
         for el in (self.box, self.button):
@@ -73,7 +74,8 @@ class PlayScene(Scene):
         on the path from a key press to the frame that shows its result. A new manager (a new
         theme, size or language: `ctx.generation`) builds everything (`Scene.build`).
         """
-        if self.manager is None or self._manager_generation != self.ctx.generation or not self._content_built:
+        if self.manager is None or self._manager_generation != self.ctx.generation or not self._content_built \
+                or not self._incremental:
             self._ahead, self._todo = [], []  # made for a manager emptied now
             super().build()
             return
@@ -92,6 +94,13 @@ class PlayScene(Scene):
         self.dirty = True
 
     _content_built = False
+
+    @property
+    def _incremental(self) -> bool:
+        """Whether only the right column is made again, and the next screens ahead: not for a
+        subclass that lays out more or offers the choices its own way (group mode's vote, with
+        its buttons and its count: made whole at each build, as before)."""
+        return type(self).layout is PlayScene.layout and type(self).choice_list is PlayScene.choice_list
 
     def layout(self) -> None:
         self._content_built = False
@@ -228,7 +237,8 @@ class PlayScene(Scene):
             self.view = make_view(ctx, self.stage, part.shows, fresh=self.fresh)
         self._adopt(part, self.leave)
         self.choices = part.choices
-        self.choices.armed_at = ctx.now + self.choices.ARM  # from the moment it is seen
+        if part.ahead:
+            self.choices.armed_at = ctx.now + self.choices.ARM  # from the moment it is seen
         self.dead_end = part.dead_end
         self.reveal_rect = part.box_rect if (self.fresh and not ctx.settings.reduced_motion) else None
         self.reveal_len = len(part.shows.text) + len(part.shows.title or "")
@@ -262,6 +272,8 @@ class PlayScene(Scene):
         """What the next key press may show: each available choice's feedback, or the next node."""
         self._todo: list[tuple] = []
         self._debrief = None
+        if not self._incremental:
+            return
         if self.report is not None:
             self._todo.append(("debrief",) if self.report.finished or self.ctl.finished else ("node",))
         elif self.choices is not None and not self.dead_end:
@@ -287,6 +299,7 @@ class PlayScene(Scene):
                 node = self.ctl.view_at(-1)
                 part = self._node_part(node, self._column(self.notice), visible=False,
                                        view=make_view(self.ctx, self.stage, node, fresh=True))
+            part.ahead = True
             self._ahead.append(part)
             self.manager.update(0.0)  # its first update (drawing its states) is done too
             return True
