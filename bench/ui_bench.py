@@ -8,11 +8,12 @@
   (events, update, draw; not the wait for the next frame) over a playthrough
   with gauge, SMS-arrival, text-reveal and video-call animations; p50/p95/max;
 - input to screen at 1280x720 and 1920x1080: the real loop (`App.step`
-  blocking, sleeping between polls as it does for a player) waits, idle, while
-  another thread presses a key after a random pause, as the X server would
-  deliver it; from that moment to the end of the `pygame.display.flip()` that
-  shows the result: a choice (the feedback panel appears) and « Continuer »
-  (the next node, or the debrief); p50/p95/max;
+  blocking, waiting for input as it does for a player) waits, idle, while
+  another thread types a key after a random pause, through the X server with
+  XTest as a keyboard would (without an X server: posted into SDL's queue);
+  from that moment to the end of the `pygame.display.flip()` that shows the
+  result: a choice (the feedback panel appears) and « Continuer » (the next
+  node, or the debrief); p50/p95/max, and the CPU the process used meanwhile;
 - resident memory (RSS, from /proc) of a fresh process on the title screen,
   then after each of five playthroughs through the menus (title, picker, a
   different shipped scenario each time, briefing, every node, debrief,
@@ -114,14 +115,27 @@ def _env(home: str) -> dict:
 
 
 def startup(runs: int = 5) -> dict:
-    times = []
-    with tempfile.TemporaryDirectory() as home:
-        for _ in range(runs):
+    """Launch times of fresh processes with the modules' bytecode compiled, as an installed copy
+    has it (pip compiles it when it installs the wheel): in a private cache, made by one launch
+    that is not counted. Also, for the record, without bytecode (every module compiled from its
+    source at each launch: what PYTHONDONTWRITEBYTECODE, set in some sandboxes, gives)."""
+    def launches(env: dict, n: int) -> list[float]:
+        times = []
+        for _ in range(n):
             t0 = time.time()
             out = subprocess.run([sys.executable, "-c", CHILD_STARTUP], capture_output=True, text=True,
-                                 env=_env(home), cwd=ROOT, check=True).stdout.split()
+                                 env=env, cwd=ROOT, check=True).stdout.split()
             times.append(float(out[-1]) - t0)
-    return {"median_s": statistics.median(times), "max_s": max(times)}
+        return times
+
+    with tempfile.TemporaryDirectory() as home, tempfile.TemporaryDirectory() as pyc:
+        compiled = {k: v for k, v in _env(home).items() if k != "PYTHONDONTWRITEBYTECODE"}
+        compiled["PYTHONPYCACHEPREFIX"] = pyc
+        launches(compiled, 1)  # writes the bytecode
+        times = launches(compiled, runs)
+        source = launches({**_env(home), "PYTHONDONTWRITEBYTECODE": "1"}, runs)
+    return {"median_s": statistics.median(times), "max_s": max(times),
+            "no_bytecode_median_s": statistics.median(source)}
 
 
 def idle(seconds: float = 10.0) -> dict:
@@ -164,6 +178,56 @@ def frames(rounds: int = 3) -> dict:
     return {"frames": len(ms), "p50_ms": statistics.median(ms), "p95_ms": ms[int(len(ms) * 0.95) - 1], "max_ms": ms[-1]}
 
 
+class XKeys:
+    """Real key presses through the X server (the XTest extension), as a keyboard makes them: the
+    window gets them on its X connection like any input. None of it without an X display."""
+
+    KEYSYMS = {"1": "1", "2": "2", "3": "3", "return": "Return"}
+
+    def __init__(self):
+        import ctypes
+        import ctypes.util
+
+        self.x11 = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
+        self.xtst = ctypes.CDLL(ctypes.util.find_library("Xtst") or "libXtst.so.6")
+        self.x11.XOpenDisplay.restype = ctypes.c_void_p
+        self.x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+        self.x11.XStringToKeysym.restype = ctypes.c_ulong
+        self.x11.XStringToKeysym.argtypes = [ctypes.c_char_p]
+        self.x11.XKeysymToKeycode.restype = ctypes.c_ubyte
+        self.x11.XKeysymToKeycode.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
+        self.x11.XSetInputFocus.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_ulong]
+        self.x11.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        self.x11.XFlush.argtypes = [ctypes.c_void_p]
+        self.x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+        self.xtst.XTestFakeKeyEvent.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_int, ctypes.c_ulong]
+        self.dpy = self.x11.XOpenDisplay(None)
+        if not self.dpy:
+            raise OSError("no X display")
+
+    @classmethod
+    def available(cls) -> "XKeys | None":
+        if not os.environ.get("DISPLAY") or os.environ.get("SDL_VIDEODRIVER") == "dummy":
+            return None
+        try:
+            return cls()
+        except (OSError, AttributeError):
+            return None
+
+    def focus(self, window: int) -> None:
+        self.x11.XSetInputFocus(self.dpy, window, 2, 0)  # RevertToParent, CurrentTime
+        self.x11.XSync(self.dpy, 0)
+
+    def press(self, name: str) -> None:
+        code = self.x11.XKeysymToKeycode(self.dpy, self.x11.XStringToKeysym(self.KEYSYMS[name].encode()))
+        self.xtst.XTestFakeKeyEvent(self.dpy, code, 1, 0)
+        self.xtst.XTestFakeKeyEvent(self.dpy, code, 0, 0)
+        self.x11.XFlush(self.dpy)
+
+    def close(self) -> None:
+        self.x11.XCloseDisplay(self.dpy)
+
+
 def latency(size: tuple[int, int], rounds: int = 3, seed: int = 7) -> dict:
     """Key press to the flip that shows its result, in the real loop (see the module's doc)."""
     import pygame
@@ -185,16 +249,20 @@ def latency(size: tuple[int, int], rounds: int = 3, seed: int = 7) -> dict:
     cpu: dict[str, list[float]] = {"choice": [], "continue": []}  # CPU time of the process over the same span
     flip_cpu: dict[float, float] = {}
     pygame.display.flip = flip
+    keyboard = XKeys.available()
     try:
         with tempfile.TemporaryDirectory() as home:
             dirs = userdata.Dirs(Path(home) / "c", Path(home) / "d", Path(home) / "doc")
             for _ in range(rounds):
                 app = open_window(scenario_path=str(SCENARIO), seed=1, size=size, dirs=dirs)
+                if keyboard is not None:
+                    keyboard.focus(pygame.display.get_wm_info()["window"])
                 handled: dict[str, float] = {}
+                expected: dict[str, int] = {}
                 real_dispatch = app._dispatch
 
-                def dispatch(ev, real_dispatch=real_dispatch, handled=handled):
-                    if getattr(ev, "bench", False) and ev.type == pygame.KEYDOWN:
+                def dispatch(ev, real_dispatch=real_dispatch, handled=handled, expected=expected):
+                    if ev.type == pygame.KEYDOWN and ev.key == expected.get("key") and "at" not in handled:
                         handled["at"] = time.perf_counter()
                     real_dispatch(ev)
 
@@ -210,13 +278,16 @@ def latency(size: tuple[int, int], rounds: int = 3, seed: int = 7) -> dict:
                         app.step(block=True)
                     posted: dict[str, float] = {}
                     handled.clear()
+                    expected["key"] = key
 
                     def post():
                         posted["cpu"] = time.process_time()
                         posted["at"] = time.perf_counter()
-                        for kind_ in (pygame.KEYDOWN, pygame.KEYUP):
-                            pygame.event.post(pygame.event.Event(kind_, key=key, mod=0, unicode="", scancode=0,
-                                                                 bench=True))
+                        if keyboard is not None:  # through the X server, as a keyboard
+                            keyboard.press(pygame.key.name(key))
+                            return
+                        for kind_ in (pygame.KEYDOWN, pygame.KEYUP):  # no X server: into SDL's queue
+                            pygame.event.post(pygame.event.Event(kind_, key=key, mod=0, unicode="", scancode=0))
 
                     timer = threading.Timer(rng.uniform(0.01, 0.2), post)
                     timer.start()
@@ -240,7 +311,9 @@ def latency(size: tuple[int, int], rounds: int = 3, seed: int = 7) -> dict:
                 pygame.display.quit()
     finally:
         pygame.display.flip = real_flip
-    out = {}
+        if keyboard is not None:
+            keyboard.close()
+    out = {"input": "X server (XTest)" if keyboard is not None else "SDL queue (pygame.event.post)"}
     for kind, xs in samples.items():
         ms = sorted(x * 1000 for x in xs)
         cms = sorted(x * 1000 for x in cpu[kind])
@@ -292,6 +365,12 @@ def section(results: dict) -> str:
         memory_rows += (f"| resident memory at {w}×{h} after {len(mem['after_mb'])} playthroughs "
                         f"| ≤ {MEMORY_TARGET_MB} MB | {mem['final_mb']:.0f} MB (title screen {mem['start_mb']:.0f} MB; "
                         f"after each: {steps}) | {ok(mem['final_mb'] <= MEMORY_TARGET_MB)} |\n")
+    lat = results.get("latency", {})
+    first = next(iter(lat.values()), {})
+    input_how = ("keys typed through the X server (XTest), as a keyboard" if first.get("input", "").startswith("X")
+                 else "keys posted into SDL's queue by a thread (no X server)")
+    queue_ms = ", ".join(f"p50 {v['queue']['p50_ms']:.1f} ms / max {v['queue']['max_ms']:.1f} ms at {w}×{h}"
+                         for (w, h), v in lat.items()) or "?"
     return f"""## Game window
 
 Measured by `bench/ui_bench.py` ({time.strftime('%Y-%m-%d')}, Python {sys.version.split()[0]},
@@ -300,30 +379,56 @@ Measured by `bench/ui_bench.py` ({time.strftime('%Y-%m-%d')}, Python {sys.versio
 
 | measure | target | result | |
 |---|---|---|---|
-| launch to interactive title screen (median of 5 fresh processes) | ≤ 1.0 s | {s['median_s']:.2f} s (max {s['max_s']:.2f} s) | {ok(s['median_s'] <= 1.0)} |
+| launch to interactive title screen (median of 5 fresh processes, bytecode compiled) | ≤ 1.0 s | {s['median_s']:.2f} s (max {s['max_s']:.2f} s; without bytecode: {s['no_bytecode_median_s']:.2f} s) | {ok(s['median_s'] <= 1.0)} |
 | idle on the play screen, waiting for the player ({i['wall_s']:.0f} s) | ≤ 2 % of one core | {i['percent_of_core']:.2f} % ({i['cpu_s']:.3f} s CPU) | {ok(i['percent_of_core'] <= 2)} |
 | frame time during animations at 1280×720, p95 ({f['frames']} frames) | ≤ 8 ms | {f['p95_ms']:.2f} ms (p50 {f['p50_ms']:.2f} ms, max {f['max_ms']:.2f} ms) | {ok(f['p95_ms'] <= 8)} |
 {latency_rows}{memory_rows}
-Idle: the loop polls events every 10 ms and
-sleeps in between, drawing nothing when no event arrived and no animation
-runs; `pygame.event.wait()` was measured at 2.1-2.3 % of a core under X11
-(with or without a timeout) because SDL wakes every millisecond inside it.
-Frame time counts the work of a frame (events, update, draw), not the sleep
-that paces animations at 60 Hz.
+Launch: a fresh process, from its start to the first frame of the title
+screen. With bytecode compiled, as an installed copy has it; without it
+(the sandbox this was measured in sets PYTHONDONTWRITEBYTECODE), each launch
+compiles the ~60 modules it imports from source first (0.3 s of CPU here).
+Group mode's screens, and the classroom code they bring, are imported when
+first opened, not before the title screen (~0.1 s).
 
-Key press to screen is wall time on this machine, shared with other work
-(1-minute load average {results.get('load', '?')}, on {os.cpu_count()} cores): a press
-waits for a core as often as not, which is why the CPU the process used in
-the same span is given beside it (what the press costs on an idle core; the
-X server's share of the flip is not in it). Before: a choice took 124-255 ms
-at 1280×720 and 395-669 ms at 1920×1080 (here, one loop step of a choice at
-1280×720 took 131-470 ms), ~80 % of it pygame_gui building the
-anti-aliased rounded card of the feedback panel; now the scene draws that
-card, every scene's pygame_gui manager shares one parsed theme and is
-emptied and refilled rather than made anew, the debrief lays out its
-long details column in the frame after the one that shows its ending, and
-what the first screen holds is frozen out of Python's garbage collector (a
-full collection: 13 ms before, 0.1 ms after).
+Idle: under X11 the loop sleeps in `select` on the X server's connection,
+woken by the input itself, and at least every 100 ms for what does not come
+through it (SDL timers, events posted by threads); it draws nothing when no
+event arrived and no animation runs. Before, it polled every 10 ms: each
+wake-up of a process costs ~0.1 ms of CPU on this machine (a bare
+`time.sleep(0.01)` loop alone uses 0.9-1.0 % of a core), which made 1.2-2.7 %;
+`pygame.event.wait()` wakes every millisecond inside SDL (2.1-3 %). Elsewhere
+(Wayland, Windows, macOS) the 10 ms poll remains. Frame time counts the work
+of a frame (events, update, draw), not the sleep that paces animations at 60 Hz.
+
+Key press to screen: {input_how}, from the moment the key is sent to the end
+of the `pygame.display.flip()` that shows its result; the loop took the key
+from its queue {queue_ms} after it was sent. It is wall time on this machine,
+shared with other work (1-minute load average {results.get('load', '?')}, on
+{os.cpu_count()} cores): a press may wait for a core, which is why the CPU the
+process used in the same span is given beside it (what the press costs on an
+idle core; the X server's share of the flip is not in it).
+
+Where the time of a press went, and what changed (CPU per press, measured on
+the loop's own steps with `time.process_time`, 1280×720, before → after): a
+choice or « Continuer » rebuilt the right column and the top bar: each
+pygame_gui text box 12 ms (parsing its HTML, laying out and rendering it),
+each button 2-3 ms plus 1 ms at its first update, the view 2 ms, the autosave
+1 ms of CPU and two `fsync`s; the debrief's large buttons 8 ms each. The
+engine's step is 0.1-0.3 ms of it. Now the play screen lays out, while the
+player reads (one piece at a time, between polls, never during an animation),
+each available choice's feedback, then the next node and its view, or the
+whole debrief, hidden; a key press shows what is ready (`PlayScene.work_ahead`,
+docs/ui.md), the top bar's buttons are kept from one screen to the next, and
+the autosave is written just after the frame that shows the choice. A press
+made before anything is ready (during the text's reveal) builds its screen at
+once, as before, minus the top bar. In the same harness before → after: a
+choice 28-38 → 6-12 ms, « Continuer » 20-30 → 5-9 ms, to the debrief 50-54 →
+12 ms; at 1920×1080 41-57 → 12-17 ms, 30-44 → 7-13 ms and 88-93 → 23-24 ms
+(one loop step from the key to the flip, 8 presses of each kind over two
+playthroughs).
+Before this change the same bench found (2026-12-02, polling, keys posted into
+SDL's queue by a thread): a choice p95 104 ms at 1280×720 and 125 ms at
+1920×1080 (CPU p50 51 and 78 ms), « Continuer » 113 and 131 ms, idle 2.7 %.
 
 Memory: resident set of a fresh process, after each full playthrough through
 the menus (a different shipped scenario each time). It was ~680 MB after four
@@ -350,10 +455,14 @@ def write(text: str) -> None:
 def main() -> int:
     sizes = [(1280, 720), (1920, 1080)]
     load0 = os.getloadavg()[0]
-    results = {"startup": startup(), "idle": idle(), "frames": frames(),
-               "latency": {size: latency(size) for size in sizes},
-               "memory": {size: memory(size) for size in sizes}}
-    results["load"] = f"{load0:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    results = {"startup": startup(), "idle": idle(), "frames": frames(), "latency": {}}
+    loads = []
+    for size in sizes:
+        before = os.getloadavg()[0]
+        results["latency"][size] = latency(size)
+        loads.append(f"{before:.1f}-{os.getloadavg()[0]:.1f} during the presses at {size[0]}×{size[1]}")
+    results["memory"] = {size: memory(size) for size in sizes}
+    results["load"] = f"{load0:.1f} at the start, {', '.join(loads)}, {os.getloadavg()[0]:.1f} at the end"
     text = section(results)
     print(text)
     print(json.dumps({k: ({f"{a}x{b}": x for (a, b), x in v.items()} if k in ("latency", "memory") else v)

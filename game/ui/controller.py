@@ -37,6 +37,11 @@ class ReloadResult:
 class Controller:
     """Plays one scenario file; the only caller of the engine's step (through Playthrough)."""
 
+    #: while True, a choice's autosave waits for `save_held()` (the play screen calls it once the
+    #: frame that shows the choice is on screen: writing and syncing two files is not on that path)
+    hold_saves = False
+    save_due = False
+
     def __init__(self, loaded: Loaded, lang: str, seed: int | None = None,
                  dirs: userdata.Dirs | None = None, autosave: bool = True):
         if not loaded.ok:
@@ -104,13 +109,17 @@ class Controller:
     def _media(self, rel: str | None) -> Path | None:
         if not rel:
             return None
-        folder = self.path.parent.resolve()
-        p = (folder / rel).resolve()
-        try:
-            p.relative_to(folder)
-        except ValueError:
-            return None  # never read outside the scenario's folder
-        return p
+        key = (self.path, rel)
+        cache = self.__dict__.setdefault("_media_paths", {})  # resolving walks the disk: once per picture
+        if key not in cache:
+            folder = self.path.parent.resolve()
+            p = (folder / rel).resolve()
+            try:
+                p.relative_to(folder)
+            except ValueError:
+                p = None  # never read outside the scenario's folder
+            cache[key] = p
+        return cache[key]
 
     def cover(self) -> Path | None:
         for name in ("media/cover.svg", "media/cover.png"):
@@ -131,10 +140,27 @@ class Controller:
         if isinstance(nxt, Rejected):
             return nxt
         self.pt = nxt
-        self._save()
+        if self.hold_saves:
+            self.save_due = True
+        else:
+            self._save()
         if self.finished:
             self._record_ending()
         return self.report(len(self.pt.choices) - 1)
+
+    def save_held(self) -> None:
+        """Write the autosave a choice made while `hold_saves` held back (nothing if none waits)."""
+        if self.save_due:
+            self.save_due = False
+            self._save()
+
+    def preview(self, choice_id: str) -> StepReport | None:
+        """The report `choose(choice_id)` would give now, without making the choice (None if refused):
+        the play screen lays out a choice's feedback while the player reads."""
+        nxt = self.pt.choose(choice_id)
+        if isinstance(nxt, Rejected):
+            return None
+        return presentation.step_report(nxt, len(nxt.choices) - 1, self.lang)
 
     def report(self, k: int) -> StepReport:
         """The feedback of choice number k (0-based)."""
@@ -154,6 +180,7 @@ class Controller:
 
     def reload(self) -> ReloadResult:
         """Read the scenario file again and replay the log to the same point (F5)."""
+        self.__dict__.pop("_media_paths", None)  # the folder may have changed too
         loaded = load_file(self.path)
         if not loaded.ok:
             return ReloadResult(False, diagnostics=tuple(loaded.diagnostics))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import os
+import select
 import sys
 import time
 import warnings
@@ -27,6 +28,7 @@ import pygame_gui  # noqa: E402
 from game.authoring.pictures import picture_problem  # noqa: E402
 from game.i18n import LANGUAGES, t as translate  # noqa: E402
 
+from . import native  # noqa: E402
 from . import speech  # noqa: E402
 from . import text as text_mod  # noqa: E402
 from . import userdata  # noqa: E402
@@ -53,7 +55,10 @@ def first_size(desktop: tuple[int, int] | None) -> tuple[int, int]:
     w, h = max(w, MIN_SIZE[0]), max(h, MIN_SIZE[1])
     return min(w, dw), min(h, dh)
 IDLE_WAIT_MS = 1000
-POLL_S = 0.010  # idle: seconds between event polls
+POLL_S = 0.010  # idle: seconds between event polls (where input cannot be waited for)
+#: idle under X11: the longest wait on the X connection; events that do not come from the X server
+#: (SDL timers such as a notice's end, events posted by a thread) are seen within this time
+X11_WAIT_S = 0.100
 IMAGE_CACHE_BYTES = 32 * 2**20
 
 
@@ -93,6 +98,12 @@ class Context:
         # window size tried would otherwise all stay)
         self._images = text_mod.SurfaceCache(IMAGE_CACHE_BYTES)
         self.now = 0.0  # seconds since start, for animations
+        self._after_frame: list[Callable[[], None]] = []
+
+    def after_frame(self, fn: Callable[[], None]) -> None:
+        """Run `fn` once the next frame is on screen (work a key press needs done, but not before
+        the player sees its result: the autosave of a choice)."""
+        self._after_frame.append(fn)
 
     # ---- language --------------------------------------------------------------
     @property
@@ -234,6 +245,7 @@ class App:
                 desktops = []
             size = first_size(desktops[0] if desktops else None)
         self.windowed_size = size
+        self._x11: int | None = None
         self.screen = self._open(settings.fullscreen, self.windowed_size)
         self.ctx = Context(self, settings, self.dirs, self.screen.get_size(), scenes)
         self.stack: list[Scene] = []
@@ -263,6 +275,7 @@ class App:
                 screen = pygame.display.set_mode(size, pygame.RESIZABLE)
             if screen.get_size() != tuple(size):  # X11 without GL keeps the full-screen size the first time
                 screen = pygame.display.set_mode(size, pygame.RESIZABLE)
+        self._x11 = native.x11_connection()
         try:  # pygame-ce's Window API: keep the layouts above their smallest size
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)
@@ -301,7 +314,7 @@ class App:
         if tr is None:
             return
         if isinstance(tr, Push):
-            tr.scene.build()
+            self._build(tr.scene)
             self.stack.append(tr.scene)
         elif isinstance(tr, Pop):
             if len(self.stack) < 2:
@@ -315,7 +328,7 @@ class App:
             if not self.stack:
                 raise RuntimeError("nothing to replace: the stack is empty")
             self.stack.pop()
-            tr.scene.build()
+            self._build(tr.scene)
             self.stack.append(tr.scene)
         elif isinstance(tr, Reset):
             if not tr.scenes:
@@ -332,6 +345,13 @@ class App:
         else:
             raise TypeError(f"not a transition: {tr!r}")
         self.dirty = True
+
+    def _build(self, scene: Scene) -> None:
+        """Build a scene entering the stack, unless it was built ahead for this theme and size."""
+        if not (scene.built_ahead and scene.manager is not None
+                and scene._manager_generation == self.ctx.generation):
+            scene.build()
+        scene.built_ahead = False
 
     def apply_settings(self, settings: userdata.Settings) -> None:
         old = self.ctx.settings
@@ -365,6 +385,7 @@ class App:
     def run(self) -> int:
         while self.running:
             self.step()
+        self._run_after_frame()
         self.voice.close()
         return self.code
 
@@ -383,6 +404,7 @@ class App:
         for ev in events:
             self._guard(lambda ev=ev: self._dispatch(ev), "event")
             if not self.running:
+                self._run_after_frame()  # leaving: nothing held back is lost
                 return
         if self._pending_resize:
             self._pending_resize = False
@@ -411,6 +433,9 @@ class App:
             self.dirty = False
             if self.interactive_at is None:
                 self.interactive_at = time.perf_counter()
+            self._run_after_frame()
+        elif not block and not animating:
+            self._work_ahead()  # tests and scripts step without waiting: the same work, between steps
         if self.animating and block:
             pygame.time.wait(max(0, int(1000 / FPS - (time.perf_counter() - start) * 1000)))
 
@@ -418,17 +443,50 @@ class App:
         """Sleep until events arrive (at most IDLE_WAIT_MS).
 
         pygame's `event.wait(timeout)` wakes every millisecond inside SDL,
-        which alone costs 2-3 % of a core (without a timeout too); polling
-        every POLL_S costs a fraction of that and adds at most POLL_S to the
-        time from a key press to the screen (bench/ui_bench.py).
+        which alone costs 2-3 % of a core (without a timeout too). Under X11
+        the loop sleeps in `select` on the X server's connection, woken by the
+        input itself (at most X11_WAIT_S: SDL timers and events posted by
+        threads do not go through it); elsewhere it polls every POLL_S, which
+        adds up to POLL_S to the time from a key press to the screen
+        (bench/ui_bench.py). Between polls, the top scene may prepare what
+        a key press would show (`_work_ahead`).
         """
         deadline = time.perf_counter() + IDLE_WAIT_MS / 1000
+        woken = False  # the connection was readable: if SDL then had no event, poll once, never spin
         while True:
             events = pygame.event.get()
             now = time.perf_counter()
             if events or now >= deadline:
                 return events
+            if self._work_ahead():
+                continue
+            if self._x11 is not None and not woken:
+                try:
+                    woken = bool(select.select([self._x11], [], [], min(X11_WAIT_S, deadline - now))[0])
+                    continue
+                except (OSError, ValueError):  # the connection is gone (the window closed): poll
+                    self._x11 = None
+            woken = False
             time.sleep(POLL_S)
+
+    def _run_after_frame(self) -> None:
+        jobs, self.ctx._after_frame = self.ctx._after_frame, []
+        for fn in jobs:
+            self._guard(fn, "after frame")
+
+    def _work_ahead(self) -> bool:
+        """While the player reads, let the top scene prepare what a key press will show (one piece
+        of work at a time, the events polled between pieces). True when a piece was done."""
+        top = self.top
+        work = getattr(top, "work_ahead", None)
+        if work is None or top.animating:
+            return False
+        done = [False]
+
+        def piece():
+            done[0] = bool(work())
+        self._guard(piece, "work ahead")
+        return done[0]
 
     def _dispatch(self, ev: pygame.event.Event) -> None:
         if ev.type == pygame.QUIT:

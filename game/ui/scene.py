@@ -126,6 +126,8 @@ class Scene:
 
     modal = False
     name = "scene"
+    #: built before it was pushed (while the player read the screen below): the loop does not build it again
+    built_ahead = False
 
     def __init__(self, ctx: "Context"):
         self.ctx = ctx
@@ -179,24 +181,38 @@ class Scene:
     def button(self, rect: pygame.Rect, text: str, action: Callable[[], Transition | None] | None,
                object_id: str | None = None, tooltip: str | None = None, container=None,
                focusable: bool = True, enabled: bool = True) -> pygame_gui.elements.UIButton:
-        b = pygame_gui.elements.UIButton(rect, self.ctx.theme.plain_label(text), self.manager, container=container,
-                                         tool_tip_text=tooltip, object_id=object_id)
+        b = self.make_button(rect, text, object_id, tooltip, container)
         if not enabled:
             b.disable()
+        self.adopt_button(b, action, focusable and enabled)
+        return b
+
+    def make_button(self, rect: pygame.Rect, text: str, object_id: str | None = None, tooltip: str | None = None,
+                    container=None, visible: bool = True) -> pygame_gui.elements.UIButton:
+        """A button of this scene's manager that does nothing yet (made ahead, hidden: `adopt_button`)."""
+        return pygame_gui.elements.UIButton(rect, self.ctx.theme.plain_label(text), self.manager, container=container,
+                                            tool_tip_text=tooltip, object_id=object_id, visible=int(visible))
+
+    def adopt_button(self, b, action: Callable[[], Transition | None] | None, focusable: bool = True) -> None:
+        """Give a button made by `make_button` its action and its place in the focus order."""
         if action is not None:
             self.actions[b] = action
-        if focusable and enabled:
+        if focusable:
             self.focusables.append(b)
-        return b
 
     def label(self, rect: pygame.Rect, text: str, object_id: str | None = None, container=None):
         return pygame_gui.elements.UILabel(rect, text, self.manager, container=container, object_id=object_id)
 
     def textbox(self, rect: pygame.Rect, html: str, object_id: str | None = None, container=None):
-        tb = pygame_gui.elements.UITextBox(in_pieces(self.ctx.theme.with_signs(html)), rect, self.manager,
-                                           container=container, object_id=object_id)
+        tb = self.make_textbox(rect, html, object_id, container)
         self.texts.append(tb)
         return tb
+
+    def make_textbox(self, rect: pygame.Rect, html: str, object_id: str | None = None, container=None,
+                     visible: bool = True) -> pygame_gui.elements.UITextBox:
+        """A text box of this scene's manager, not yet among its texts (made ahead, hidden)."""
+        return pygame_gui.elements.UITextBox(in_pieces(self.ctx.theme.with_signs(html)), rect, self.manager,
+                                             container=container, object_id=object_id, visible=int(visible))
 
     def scroll_target(self):
         """The text box the keyboard scrolls: the tallest one that does not fit, if any."""

@@ -279,6 +279,8 @@ class Theme:
                                                                 "active_bg": h("accent"), "normal_border": h("scrollbar")},
                                                     "misc": {"shape": "rounded_rectangle", "shape_corner_radius": "5",
                                                              "border_width": "0", "shadow_width": "0"}},
+            # typed text (the join form, the file dialog) at the size of the texts around it
+            "text_entry_line": {"font": self.font_block(m["body"])},
             "tool_tip": {"colours": {"dark_bg": h("surface"), "normal_text": h("text"), "normal_border": h("border")},
                          "font": self.font_block(m["small"])},
         }

@@ -764,3 +764,69 @@ def test_an_unexpected_failure_while_joining_is_said_and_logged(make_pilot, monk
     assert pilot.scene is scene
     assert scene.error.startswith("La connexion à la séance a échoué de façon inattendue. Détails pour l’assistance")
     assert pilot.app.dirs.log_file.exists() and "boom" in pilot.app.dirs.log_file.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("size", ["small", "normal", "large", "xlarge"])
+def test_the_join_forms_fields_follow_the_text_size(make_pilot, size):
+    pilot = make_pilot()
+    pilot.app.apply_settings(pilot.app.ctx.settings.with_(text_size=size))
+    scene = open_join(pilot, browse=lambda seconds: [])
+    ctx = pilot.app.ctx
+    body = ctx.font("body")
+    for key, e in scene.entries.items():
+        e.set_text("Camille")
+        assert e.font.point_size == ctx.metrics["body"], key  # the size of the labels above them
+        assert abs(e.font.get_rect("Camille").height - body.size("Camille")[1]) <= 2, key
+        assert e.rect.height >= body.get_linesize(), key  # the typed text fits in its field
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_damaged_outbox_is_kept_aside_said_and_its_choices_sent_again(make_pilot, tmp_path, lang):
+    """The file of choices waiting for the host no longer reads (a crash mid-write, a disk fault): the
+    trainee is told so in their language, where it was kept, and that the choices are sent again from
+    what was played, which the host then has."""
+    port = free_port()
+    host = Host(tmp_path / "host-home", port, "tutoriel")
+    try:
+        pilot = make_pilot(lang=lang)
+        pilot.app.apply_settings(pilot.app.ctx.settings.with_(language=lang))
+        scene = open_join(pilot, browse=lambda timeout: [])
+        fill(scene, address=f"127.0.0.1:{port}", code=host.info["code"], pseudonym="Noa")
+        submit(pilot, scene, lang)
+        ctl = pilot.scene.ctl
+        play_one(pilot)
+        assert until(pilot, lambda: ctl.worker.waiting == 0)
+        assert host.stop() == 0
+        play_one(pilot)
+        play_one(pilot)
+        assert until(pilot, lambda: ctl.box.status == "reconnecting", 10)
+        path = list(ctl.pt.choices)
+        outbox = ctl.box.path
+        ctl.close()
+        del pilot
+        outbox.write_text('{"api": "http://', encoding="utf-8")  # cut off mid-write
+
+        host = Host(tmp_path / "host-home", port, "--resume", host.info["session"])
+        pilot = make_pilot(lang=lang)
+        pilot.app.apply_settings(pilot.app.ctx.settings.with_(language=lang))
+        scene = open_join(pilot, browse=lambda timeout: [])
+        fill(scene, address=f"127.0.0.1:{port}", code=host.info["code"], pseudonym="Noa")
+        submit(pilot, scene, lang)
+        assert pilot.scene.name == "class_play", scene.error
+        aside = outbox.with_name(outbox.name + ".corrupt")
+        assert aside.read_text(encoding="utf-8") == '{"api": "http://'  # nothing thrown away
+        notice = pilot.scene.notice
+        if lang == "fr":
+            assert "Les choix en attente d’envoi n’ont pas pu être lus" in notice
+            assert "envoyés à nouveau" in notice
+        else:
+            assert "The choices waiting to be sent could not be read" in notice
+            assert "sent again" in notice
+        assert str(aside) in notice and "Expecting" not in notice and "scénario" not in notice.lower()
+        ctl = pilot.scene.ctl
+        assert list(ctl.pt.choices) == path
+        assert until(pilot, lambda: ctl.worker.waiting == 0, 30)
+        assert host.summary()["choices_made"] == 3 and ctl.all_differences == []
+        ctl.close()
+    finally:
+        host.stop()

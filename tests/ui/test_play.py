@@ -259,8 +259,8 @@ def test_debrief_saves_a_self_contained_html(make_pilot, home):
 def test_idle_means_no_animation_and_no_redraw(make_pilot):
     p = make_pilot(scenario=VIEWS)
     p.key(K.K_RETURN)
-    for _ in range(200):  # let the entry animation finish
-        if not p.app.animating and not p.app.dirty:
+    for _ in range(200):  # let the entry animation finish (and its final frame be drawn)
+        if not p.app.animating and not p.app.dirty and not p.app._drawn_animating:
             break
         p.app.step(block=False)
     assert not p.app.animating

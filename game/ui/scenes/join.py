@@ -284,6 +284,27 @@ class OutboxWorker:
             self.thread.join(5)
 
 
+def open_outbox(joined: Joined, dirs) -> tuple[Outbox, Path | None]:
+    """The outbox of this playthrough, and where an unreadable one was kept aside (None: it read).
+
+    A damaged file (cut off mid-write, a disk fault) is renamed `<name>.corrupt` (never deleted) and
+    the outbox starts empty: `ClassController` then hands it again every choice the host has not
+    acknowledged, from the choices kept in joined-CODE.json, and the host keeps one of each.
+    Raises OSError when the damaged file cannot be renamed.
+    """
+    path = joined.outbox_file(dirs)
+    try:
+        return Outbox(path, joined.api, joined.token, joined.playthrough_id), None
+    except (ValueError, TypeError, AttributeError, KeyError):
+        aside = path.with_name(path.name + ".corrupt")
+        n = 1
+        while aside.exists():
+            n += 1
+            aside = path.with_name(f"{path.name}.{n}.corrupt")
+        path.replace(aside)
+        return Outbox(path, joined.api, joined.token, joined.playthrough_id), aside
+
+
 class ClassController(Controller):
     """The controller of a class playthrough: plays locally, sends every choice through the outbox,
     asks the host before undoing, and compares the host's state with its own."""
@@ -301,7 +322,7 @@ class ClassController(Controller):
         for choice in joined.choices:  # a restart of the window: replay what was played (the controller plays)
             if isinstance(Controller.choose(self, choice), Rejected):
                 break  # cannot happen with the host's own text; the host's state then tells the difference
-        self.box = Outbox(joined.outbox_file(dirs), joined.api, joined.token, joined.playthrough_id)
+        self.box, self.outbox_aside = open_outbox(joined, dirs)
         self.worker = OutboxWorker(self.box, self._all_sent, done=lambda: self.finished or self.detached) \
             if start_worker else None
         self._handed = joined.acked  # the last seq handed to the outbox
@@ -346,12 +367,26 @@ class ClassController(Controller):
             return result
         seq = len(self.pt.choices)
         self.joined.choices = list(self.pt.choices)
-        self._keep()
         self._generation += 1
-        if self.worker is not None:
-            self.worker.put(seq, choice_id, self._expected(seq))
-            self._handed = seq
+        if self.hold_saves:  # the play screen shows the choice first, then `save_held` keeps and sends it
+            self._held = (seq, choice_id, self._expected(seq))
+        else:
+            self._hand(seq, choice_id, self._expected(seq))
         return result
+
+    def _hand(self, seq: int, choice_id: str, expected: dict) -> None:
+        """Keep what was played (on disk), then give the choice to the outbox: in this order, so that
+        the outbox never holds a choice the record of the playthrough does not."""
+        self._keep()
+        if self.worker is not None:
+            self.worker.put(seq, choice_id, expected)
+            self._handed = seq
+
+    def save_held(self) -> None:
+        super().save_held()
+        held, self._held = getattr(self, "_held", None), None
+        if held is not None:
+            self._hand(*held)
 
     @property
     def can_undo(self) -> bool:
@@ -524,6 +559,7 @@ class ClassController(Controller):
         return t(key, self.lang, **values)
 
     def close(self) -> None:
+        self.save_held()  # a choice not yet handed over is kept and queued before the outbox stops
         self._stop_status.set()
         if self.worker is not None:
             self.worker.stop()
@@ -639,6 +675,9 @@ class ClassPlayScene(PlayScene):
             problem, "ui.play.nothing_to_undo")
         self.set_notice(self.t(key))
         return None
+
+    def debrief_scene(self):
+        return ClassDebriefScene(self.ctx, self.ctl)
 
     def proceed(self, skip_report: bool = False, finished: bool | None = None):
         return _class_debrief(self.ctx, super().proceed(skip_report, finished), self.ctl)
@@ -801,9 +840,20 @@ class JoinScene(Scene):
             self.error = self.t("ui.classe.join.error.scenario", reason=str(e))
             self.build()
             return None
+        except OSError as e:  # the damaged outbox could not be set aside
+            from .. import userdata
+
+            self.error = self.t("ui.classe.join.error.cannot_keep",
+                                reason=userdata.file_problem(e, j.outbox_file(self.ctx.dirs), self.ctx.lang))
+            self.build()
+            return None
+        damaged = self.t("ui.classe.join.outbox_damaged", path=str(ctl.outbox_aside)) if ctl.outbox_aside else None
         if ctl.finished:  # joined again after the ending: the debrief, and whatever still waits is sent
-            return Replace(ClassDebriefScene(self.ctx, ctl))
-        return Replace(ClassPlayScene(self.ctx, ctl, notice=self.t("ui.classe.join.welcome", pseudonym=j.pseudonym)))
+            scene = ClassDebriefScene(self.ctx, ctl)
+            scene.saved = damaged  # said on the line beside its buttons
+            return Replace(scene)
+        notice = self.t("ui.classe.join.welcome", pseudonym=j.pseudonym)
+        return Replace(ClassPlayScene(self.ctx, ctl, notice=notice + (" " + damaged if damaged else "")))
 
     def update(self, dt):
         if self.searching and self._found is not None:
