@@ -524,7 +524,7 @@ class App:
             top.dirty = True
             return
         if ev.type in (pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEWHEEL,
-                       pygame.KEYDOWN) or ev.type >= pygame.USEREVENT:
+                       pygame.KEYDOWN) or (ev.type >= pygame.USEREVENT and ev.type not in top.quiet_events):
             top.dirty = True
         self._apply(top.handle(ev))
 

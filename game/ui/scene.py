@@ -128,6 +128,9 @@ class Scene:
     name = "scene"
     #: built before it was pushed (while the player read the screen below): the loop does not build it again
     built_ahead = False
+    #: event types of the scene's own (custom) that change nothing by themselves: the loop does not draw
+    #: again for them; the scene marks itself dirty when what they bring changes the screen
+    quiet_events: frozenset[int] = frozenset()
 
     def __init__(self, ctx: "Context"):
         self.ctx = ctx

@@ -264,6 +264,11 @@ def test_idle_means_no_animation_and_no_redraw(make_pilot):
             break
         p.app.step(block=False)
     assert not p.app.animating
+    p.app.ctx.now += 1.0  # the player looks (what waits a moment after a screen appears has happened)
+    for _ in range(20):
+        p.app.step(block=False)
+        if not p.app.dirty and not p.app._drawn_animating and not p.app.top.dirty:
+            break
     drawn = p.app.draws
     for _ in range(5):
         p.app.step(block=False)

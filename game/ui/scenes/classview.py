@@ -112,6 +112,7 @@ class ClassViewScene(Scene):
         self._woken = False
         self._timer = False
         self.wake = pygame.event.custom_type()
+        self.quiet_events = frozenset({self.wake})  # a wake-up draws only when the reading changed the view
         from game.authoring.layout import layout
 
         self.lay = layout(self.rules.scenario)
