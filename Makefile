@@ -31,7 +31,7 @@ $(AXE_STAMP): $(AXE_DIR)/package-lock.json
 
 test: $(STAMP) $(AXE_STAMP)
 	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-$(if $(CI),ci,dev)} SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy \
-		$(BIN)/python -m pytest -q
+		$(BIN)/python -m pytest -q -n $${PYTEST_JOBS:-auto} --dist loadfile
 
 # Against a real Learning Record Store: Ralph, installed once in its own venv (.cache/ralph-venv).
 test-lrs: $(STAMP)
