@@ -184,8 +184,8 @@ def test_the_live_view_by_keyboard_only_with_30_trainees(hosted, tmp_path, monke
         time.sleep(REFRESH + 0.1)
         pilot.settle()
         draws, refreshes = pilot.app.draws, view.refreshes
-        for _ in range(10):
-            pilot.step()
+        for _ in range(10):  # no event (a timer another test left would bring its own): the view alone
+            pilot.app.step(block=False, events=[])
             time.sleep(0.02)
         assert pilot.app.draws == draws and view.refreshes == refreshes
 

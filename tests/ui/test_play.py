@@ -270,8 +270,8 @@ def test_idle_means_no_animation_and_no_redraw(make_pilot):
         if not p.app.dirty and not p.app._drawn_animating and not p.app.top.dirty:
             break
     drawn = p.app.draws
-    for _ in range(5):
-        p.app.step(block=False)
+    for _ in range(5):  # no event (a timer another test left would bring its own)
+        p.app.step(block=False, events=[])
     assert p.app.draws == drawn  # nothing happened: nothing drawn
     p.app.step(block=False, events=[pygame.event.Event(pygame.KEYDOWN, key=K.K_DOWN, mod=0, unicode="", scancode=0)])
     assert p.app.draws > drawn  # a key press is drawn
