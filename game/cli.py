@@ -272,16 +272,17 @@ def cmd_host(args: argparse.Namespace) -> int:
     except lrs.ConfigError as e:
         print(f"pandore: {t(e.key, lang, **e.fields)}", file=sys.stderr)
         return 2
+    loaded = None
+    if not args.resume:
+        if not args.scenario:
+            print(f"pandore: {t('cli.host.needs_scenario', lang)}", file=sys.stderr)
+            return 2
+        loaded, code = _load_or_report(args.scenario, args)
+        if loaded is None:
+            return code
     if not args.headless and not args.json:
         why = _host_window_refused(lrs_config)
         if why is None:  # the hosting screen: the code in large letters, the QR code, the class view
-            if not args.resume:
-                if not args.scenario:
-                    print(f"pandore: {t('cli.host.needs_scenario', lang)}", file=sys.stderr)
-                    return 2
-                loaded, code = _load_or_report(args.scenario, args)
-                if loaded is None:
-                    return code
             from game.ui.app import run
 
             return run(lang=lang, host={"scenario_path": None if args.resume else str(loaded.path),
@@ -295,12 +296,6 @@ def cmd_host(args: argparse.Namespace) -> int:
             print(f"pandore: {t('cli.host.unknown_session', lang, session=args.resume)}", file=sys.stderr)
             return 2
     else:
-        if not args.scenario:
-            print(f"pandore: {t('cli.host.needs_scenario', lang)}", file=sys.stderr)
-            return 2
-        loaded, code = _load_or_report(args.scenario, args)
-        if loaded is None:
-            return code
         session = ClassSession.create(store, Path(loaded.path), undo_allowed=not args.no_undo)
 
     def ready(addr) -> None:

@@ -40,6 +40,25 @@ def gauge_icon(name: str):
     return ICONS / f"{key or 'gauge'}.svg"
 
 
+
+def draw_choice_face(surface: pygame.Surface, ctx, r: pygame.Rect, centre: tuple[int, int], badge: int, pad: int,
+                     number: int, available: bool, body: pygame.Surface, hint: pygame.Surface | None) -> None:
+    """A choice row's number badge at `centre` and its text (and hint) beside it, centred in `r`: the
+    choice list's way, which group mode's vote rows share."""
+    if available:
+        pygame.draw.circle(surface, ctx.colour("accent"), centre, badge // 2)
+        num = ctx.text(str(number), "choice", "accent_text", style="bold")
+    else:
+        pygame.draw.circle(surface, ctx.colour("button_disabled_text"), centre, badge // 2, 2)
+        num = ctx.text(str(number), "choice", "button_disabled_text", style="bold")
+    surface.blit(num, num.get_rect(center=centre))
+    tx = r.x + pad * 2 + badge
+    content_h = body.get_height() + (hint.get_height() + pad // 2 if hint else 0)
+    ty = r.y + (r.height - content_h) // 2
+    surface.blit(body, (tx, ty))
+    if hint is not None:
+        surface.blit(hint, (tx, ty + body.get_height() + pad // 2))
+
 def rounded(surface: pygame.Surface, colour, rect: pygame.Rect, radius: int, width: int = 0) -> None:
     pygame.draw.rect(surface, colour, rect, width, border_radius=radius)
 
@@ -191,20 +210,7 @@ class ChoiceList:
             rounded(surface, ctx.colour(border), r, m.radius, max(1, m.border + (1 if hovered else 0)))
             # number badge
             c = (r.x + pad + self.badge // 2, r.y + r.height // 2 if r.height < self.badge * 2 else r.y + pad + self.badge // 2)
-            radius = self.badge // 2
-            if v.available:
-                pygame.draw.circle(surface, ctx.colour("accent"), c, radius)
-                num = ctx.text(str(it.number), "choice", "accent_text", style="bold")
-            else:
-                pygame.draw.circle(surface, ctx.colour("button_disabled_text"), c, radius, 2)
-                num = ctx.text(str(it.number), "choice", "button_disabled_text", style="bold")
-            surface.blit(num, num.get_rect(center=c))
-            tx = r.x + pad * 2 + self.badge
-            content_h = body.get_height() + (hint.get_height() + pad // 2 if hint else 0)
-            ty = r.y + (r.height - content_h) // 2
-            surface.blit(body, (tx, ty))
-            if hint is not None:
-                surface.blit(hint, (tx, ty + body.get_height() + pad // 2))
+            draw_choice_face(surface, ctx, r, c, self.badge, pad, it.number, v.available, body, hint)
             if self.flash and self.flash[0] == i and self.ctx.now < self.flash[1]:
                 rounded(surface, ctx.colour("negative"), r, m.radius, 2)
             if i == self.focus:

@@ -36,7 +36,7 @@ from .. import userdata
 from ..controller import Controller, ReloadResult, StepReport, load_scenario_file
 from ..scene import Pop, Push, Replace, Result, Scene
 from .. import text as text_mod
-from ..widgets import rounded
+from ..widgets import draw_choice_face, rounded
 from .briefing import BriefingScene
 from .pause import PauseScene
 from .picker import PickerScene
@@ -439,19 +439,8 @@ class VotePanel:
             border = "accent" if tied else ("border" if not v.available else "button_border")
             rounded(surface, ctx.colour(border), r, m.radius, max(1, m.border + (2 if tied else 0)))
             c = (r.x + pad + self.badge // 2, r.centery)
-            if v.available:
-                pygame.draw.circle(surface, ctx.colour("accent"), c, self.badge // 2)
-                num = ctx.text(str(number), "choice", "accent_text", style="bold")
-            else:
-                pygame.draw.circle(surface, ctx.colour("button_disabled_text"), c, self.badge // 2, 2)
-                num = ctx.text(str(number), "choice", "button_disabled_text", style="bold")
-            surface.blit(num, num.get_rect(center=c))
-            tx = r.x + pad * 2 + self.badge
-            content_h = body.get_height() + (hint.get_height() + pad // 2 if hint else 0)
-            ty = r.y + (r.height - content_h) // 2
-            surface.blit(body, (tx, ty))
+            draw_choice_face(surface, ctx, r, c, self.badge, pad, number, v.available, body, hint)
             if hint is not None:
-                surface.blit(hint, (tx, ty + body.get_height() + pad // 2))
                 continue
             # the count, large; typed digits show with a caret in the selected row
             cr = self.count_rect(i)
