@@ -31,15 +31,23 @@ pytestmark = pytest.mark.slow
 def _server() -> Path:
     if not shutil.which("node") or not shutil.which("npm"):
         pytest.skip("node and npm are not installed: yaml-language-server cannot run")
-    if not SERVER.is_file():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        try:
-            done = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(CACHE),
-                                   f"yaml-language-server@{VERSION}"], capture_output=True, text=True, timeout=300)
-        except subprocess.TimeoutExpired:
-            pytest.skip("npm could not install yaml-language-server within 5 minutes (no registry?)")
-        if done.returncode != 0 or not SERVER.is_file():
-            pytest.skip(f"npm could not install yaml-language-server: {done.stderr.strip()[-300:]}")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    import fcntl
+
+    # one install at a time: the test files that use the server may run side by side (make test -n)
+    with open(CACHE / ".install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        installed = CACHE / ".installed"
+        if not (SERVER.is_file() and installed.is_file()):
+            try:
+                done = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(CACHE),
+                                       f"yaml-language-server@{VERSION}"], capture_output=True, text=True,
+                                      timeout=300)
+            except subprocess.TimeoutExpired:
+                pytest.skip("npm could not install yaml-language-server within 5 minutes (no registry?)")
+            if done.returncode != 0 or not SERVER.is_file():
+                pytest.skip(f"npm could not install yaml-language-server: {done.stderr.strip()[-300:]}")
+            installed.touch()
     return SERVER
 
 
